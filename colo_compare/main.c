@@ -49,5 +49,6 @@ module_init(colo_init);
 module_exit(colo_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("COLO network comparator: tc action and generic netlink family");
+MODULE_VERSION(COLO_VERSION);
 MODULE_ALIAS("act_colo");			/* request_module("act_%s") */
 MODULE_ALIAS_GENL_FAMILY(COLO_FAMILY_NAME);

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the test VM (tools/vm/run): every selftest suite, reported
+# as TAP in the style of the kselftest runner.  A skipped suite counts as
+# a failure: in the VM everything a suite needs is there.
+#
+#   selftests/run_vm.sh [SUITE...]      default: all suites
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+export COLOCTL=${COLOCTL:-$TOP/colo_ctl/coloctl}
+export TC_LIB_DIR=$TOP/tools/tc
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
+
+declare -A SUITES=(
+	[install]="selftests/install.sh"
+	[passthrough]="selftests/colo_passthrough.sh"
+	[genl]="selftests/genl/colo_genl_test"
+	[tdc]="selftests/tdc/run.sh"
+	[unload]="rmmod colo_compare"
+)
+ORDER="install passthrough genl tdc unload"
+[ $# -gt 0 ] && ORDER="$*"
+
+ensure_loaded() {
+	grep -q '^colo_compare ' /proc/modules || insmod "$TOP/colo_compare.ko"
+}
+
+echo "TAP version 13"
+set -- $ORDER
+echo "1..$#"
+n=0
+fail=0
+for s in $ORDER; do
+	n=$((n + 1))
+	cmd=${SUITES[$s]}
+	[ -n "$cmd" ] || { echo "not ok $n $s # no such suite"; fail=$((fail + 1)); continue; }
+	[ "$s" = install ] || ensure_loaded
+	echo "# suite $s: $cmd"
+	start=$SECONDS
+	# shellcheck disable=SC2086
+	timeout -k 5 "$SUITE_TIMEOUT" $cmd 2>&1 | sed -u 's/^/# /'
+	rc=${PIPESTATUS[0]}
+	took=$((SECONDS - start))
+	case $rc in
+	0) echo "ok $n $s # ${took}s" ;;
+	4) echo "not ok $n $s # SKIP is a failure here"; fail=$((fail + 1)) ;;
+	124) echo "not ok $n $s # timed out after ${SUITE_TIMEOUT}s"; fail=$((fail + 1)) ;;
+	*) echo "not ok $n $s # exit $rc"; fail=$((fail + 1)) ;;
+	esac
+done
+echo "# suites: $((n - fail)) passed, $fail failed"
+[ $fail -eq 0 ]
