@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make demo: build, boot the test VM and show client traffic crossing the
+# COLO topology of DESIGN.md §1 through "action colo" (passthrough).
+#
+#   tools/demo.sh [KVER]
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+
+if [ -z "${COLO_IN_VM:-}" ]; then
+	cd "$TOP" || exit 1
+	KVER=${1:-${KVER:-}}
+	[ -n "$KVER" ] || KVER=$(ls /boot/vmlinuz-6.1.*-amd64 | sed 's|/boot/vmlinuz-||' | sort -V | tail -n 1)
+	echo "demo: building for $KVER"
+	make -s module KERNELRELEASE="$KVER" && make -s -C colo_ctl && make -s -C tools/tc || exit 1
+	echo "demo: booting the test VM (Debian $KVER under qemu)"
+	exec bash tools/vm/run --kver "$KVER" -- bash tools/demo.sh
+fi
+
+# --- in the VM ---
+export COLOCTL=$TOP/colo_ctl/coloctl
+export TC_LIB_DIR=$TOP/tools/tc
+. "$TOP/selftests/topology.sh"
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+show() { printf '$ %s\n' "$*"; "$@"; }
+
+insmod "$TOP/colo_compare.ko" || exit 1
+trap topo_teardown EXIT
+topo_setup || exit 1
+
+say "primary host: COLO group $GROUP and the colo actions at tc ingress"
+show ip netns exec phost "$COLOCTL" group add "$GROUP" timeout 3000
+tc -n phost qdisc add dev p-tap clsact
+show tc -n phost filter add dev p-tap ingress matchall action colo group "$GROUP" primary
+tc -n phost qdisc add dev p-colo clsact
+show tc -n phost filter add dev p-colo ingress matchall action colo group "$GROUP" secondary
+show ip netns exec phost "$COLOCTL" group show
+
+say "client -> VM: ping (PVM and SVM both answer; the client sees the PVM once)"
+show ip netns exec client busybox ping -c 4 -i 0.3 $VM_IP
+
+say "client -> VM: a TCP exchange with the same server in PVM and SVM"
+ip netns exec pvm "$TOP/selftests/tcp_echo.py" server 7000 "hello from the VM: " >/dev/null &
+ip netns exec svm "$TOP/selftests/tcp_echo.py" server 7000 "hello from the VM: " >/dev/null &
+sleep 1
+show ip netns exec client "$TOP/selftests/tcp_echo.py" client $VM_IP 7000 "client says hi"
+wait
+
+say "what the group did (coloctl -s, and -j)"
+show ip netns exec phost "$COLOCTL" -s group show "$GROUP"
+show ip netns exec phost "$COLOCTL" -s -j -p group show "$GROUP"
+
+say "the tc view (through the m_colo.so plugin)"
+show tc -n phost -s actions show action colo
+
+say "frames: PVM sent $(dev_counter pvm pvm-eth tx_packets), SVM sent $(dev_counter svm svm-eth tx_packets), client received $(dev_counter client c-eth rx_packets)"
+topo_teardown
+trap - EXIT
+rmmod colo_compare && echo "demo: done, module unloaded"
