@@ -183,25 +183,25 @@ static int colo_nl_group_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* cb->args[0]: the next group id to dump. */
+/* cb->args[0]: the lowest group id not dumped yet. */
 static int colo_nl_group_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct colo_net *cn = colo_net(sock_net(skb->sk));
-	unsigned long id = cb->args[0];
 	struct colo_group *g;
+	unsigned long id;
 	int err = 0;
 
 	mutex_lock(&cn->lock);
-	xa_for_each_start(&cn->groups, id, g, id) {
+	xa_for_each_start(&cn->groups, id, g, cb->args[0]) {
 		err = colo_group_fill(skb, g, NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
 				      COLO_CMD_GROUP_GET);
 		if (err)
 			break;
+		cb->args[0] = id + 1;
 	}
 	mutex_unlock(&cn->lock);
 
-	cb->args[0] = id;
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err ?: skb->len;
