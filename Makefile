@@ -44,9 +44,18 @@ export PREFIX SBINDIR MANDIR DESTDIR
 
 all: module coloctl plugin
 
-module:
+# kbuild is slow to even find nothing to do (a minute in the test VM):
+# only enter it when a source changed or the target kernel did.
+MODULE_SRCS := Kbuild dkms.conf $(wildcard colo_compare/*.[ch]) \
+	       $(wildcard include/uapi/linux/*.h include/uapi/linux/tc_act/*.h)
+MODULE_STAMP := build/.module-$(KERNELRELEASE)
+
+module: $(MODULE_STAMP)
+
+$(MODULE_STAMP): $(MODULE_SRCS)
 	@test -d "$(KDIR)" || { echo "colo_compare: no kernel headers at $(KDIR) (try: make deps)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	@mkdir -p build && rm -f build/.module-* && touch $@
 
 coloctl:
 	$(MAKE) -C colo_ctl
@@ -73,15 +82,14 @@ install: all
 	$(MAKE) -C colo_ctl install
 	$(MAKE) -C tools/tc install
 	install -d $(DESTDIR)$(MANDIR)/man8
-	install -m 0644 Documentation/man/coloctl.8 Documentation/man/tc-colo.8 \
-		$(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 Documentation/man/tc-colo.8 $(DESTDIR)$(MANDIR)/man8/
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/$(INSTALL_MOD_DIR)/colo_compare.ko
 	$(DEPMOD) -b "$(or $(DESTDIR),/)" -a $(KERNELRELEASE)
 	$(MAKE) -C colo_ctl uninstall
 	$(MAKE) -C tools/tc uninstall
-	rm -f $(DESTDIR)$(MANDIR)/man8/coloctl.8 $(DESTDIR)$(MANDIR)/man8/tc-colo.8
+	rm -f $(DESTDIR)$(MANDIR)/man8/tc-colo.8
 
 dkms-install:
 	install -d $(DESTDIR)/usr/src/colo_compare-$(VERSION)
@@ -90,6 +98,7 @@ dkms-install:
 
 clean-module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -f build/.module-*
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

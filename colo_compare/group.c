@@ -20,6 +20,8 @@
 #include "group.h"
 
 static unsigned int colo_net_id __read_mostly;
+/* Groups in all namespaces, see COLO_MAX_GROUPS_TOTAL. */
+static atomic_t colo_groups_total = ATOMIC_INIT(0);
 
 struct colo_net *colo_net(struct net *net)
 {
@@ -74,17 +76,31 @@ struct colo_group *colo_group_create(struct net *net, u32 id, u32 timeout_ms,
 		err = -EEXIST;
 		goto err_unlock;
 	}
+	if (cn->ngroups >= COLO_MAX_GROUPS) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "too many groups in this network namespace");
+		err = -ENOSPC;
+		goto err_unlock;
+	}
+	if (atomic_inc_return(&colo_groups_total) > COLO_MAX_GROUPS_TOTAL) {
+		NL_SET_ERR_MSG_MOD(extack, "too many groups on this host");
+		err = -ENOSPC;
+		goto err_total;
+	}
 	err = colo_worker_start(g);
 	if (err)
-		goto err_unlock;
+		goto err_total;
 	err = xa_insert(&cn->groups, id, g, GFP_KERNEL_ACCOUNT);
 	if (err)
 		goto err_worker;
+	cn->ngroups++;
 	mutex_unlock(&cn->lock);
 	return g;
 
 err_worker:
 	colo_worker_stop(g);
+err_total:
+	atomic_dec(&colo_groups_total);
 err_unlock:
 	mutex_unlock(&cn->lock);
 	kfree(g);
@@ -95,12 +111,17 @@ err_unlock:
  * Take a group out of its table: no new packets get queued, the worker
  * releases what is held and exits.  Drops the table's reference.
  */
-static void colo_group_shutdown(struct colo_group *g)
+static void colo_group_shutdown(struct colo_net *cn, struct colo_group *g)
 {
+	lockdep_assert_held(&cn->lock);
+	xa_erase(&cn->groups, g->id);
+	cn->ngroups--;
+
 	spin_lock_bh(&g->held.lock);
 	g->dead = true;
 	spin_unlock_bh(&g->held.lock);
 	colo_worker_stop(g);
+	atomic_dec(&colo_groups_total);
 	colo_group_put(g);
 }
 
@@ -125,10 +146,8 @@ int colo_group_delete(struct net *net, u32 id, struct netlink_ext_ack *extack)
 		mutex_unlock(&cn->lock);
 		return -EBUSY;
 	}
-	xa_erase(&cn->groups, id);
+	colo_group_shutdown(cn, g);
 	mutex_unlock(&cn->lock);
-
-	colo_group_shutdown(g);
 	return 0;
 }
 
@@ -221,10 +240,8 @@ static void __net_exit colo_net_exit(struct net *net)
 	 * traffic; actions still bound only hold references.
 	 */
 	mutex_lock(&cn->lock);
-	xa_for_each(&cn->groups, id, g) {
-		xa_erase(&cn->groups, id);
-		colo_group_shutdown(g);
-	}
+	xa_for_each(&cn->groups, id, g)
+		colo_group_shutdown(cn, g);
 	mutex_unlock(&cn->lock);
 	xa_destroy(&cn->groups);
 }

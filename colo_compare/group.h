@@ -13,8 +13,12 @@
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
 
-/* Groups per network namespace: a group costs a kthread. */
-#define COLO_MAX_GROUPS		1024
+/*
+ * A group costs a kthread, and unprivileged users can own network
+ * namespaces: bound groups per namespace and in all.
+ */
+#define COLO_MAX_GROUPS		256
+#define COLO_MAX_GROUPS_TOTAL	4096
 /* Primaries a group may hold before it drops (and counts) new ones. */
 #define COLO_MAX_HELD_PACKETS	8192
 
@@ -58,6 +62,7 @@ enum colo_verdict {
 struct colo_net {
 	struct mutex lock;		/* serializes group add/del/set/bind */
 	struct xarray groups;		/* id -> struct colo_group */
+	unsigned int ngroups;		/* under lock */
 };
 
 struct colo_net *colo_net(struct net *net);

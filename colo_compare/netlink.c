@@ -98,26 +98,12 @@ static u32 colo_get_timeout(struct genl_info *info, u32 dflt)
 
 static int colo_nl_group_new(struct sk_buff *skb, struct genl_info *info)
 {
-	struct net *net = genl_info_net(info);
-	struct colo_net *cn = colo_net(net);
 	struct colo_group *g;
-	unsigned long id;
-	int n = 0;
 
 	if (GENL_REQ_ATTR_CHECK(info, COLO_A_GROUP_ID))
 		return -EINVAL;
 
-	mutex_lock(&cn->lock);
-	xa_for_each(&cn->groups, id, g)
-		n++;
-	mutex_unlock(&cn->lock);
-	if (n >= COLO_MAX_GROUPS) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "too many groups in this network namespace");
-		return -ENOSPC;
-	}
-
-	g = colo_group_create(net, nla_get_u32(info->attrs[COLO_A_GROUP_ID]),
+	g = colo_group_create(genl_info_net(info), nla_get_u32(info->attrs[COLO_A_GROUP_ID]),
 			      colo_get_timeout(info, COLO_TIMEOUT_MS_DEFAULT),
 			      info->extack);
 	return PTR_ERR_OR_ZERO(g);

@@ -26,7 +26,8 @@ trap cleanup EXIT
 
 rmmod colo_compare 2>/dev/null
 t "writable /lib/modules and /usr for the test" sh -c "$(declare -f overlay); overlay /lib/modules && overlay /usr"
-t "make install" make -C "$TOP" -s install KERNELRELEASE="$KVER" PREFIX=/usr/local
+# SANITIZE=1: install the coloctl the tests built, not a rebuild
+t "make install" make -C "$TOP" -s install KERNELRELEASE="$KVER" PREFIX=/usr/local SANITIZE=1
 t "module installed and indexed by depmod" sh -c "test -f /lib/modules/$KVER/extra/colo_compare.ko && grep -q 'alias act_colo colo_compare' /lib/modules/$KVER/modules.alias"
 t "coloctl, tc plugin and man pages installed" test -x /usr/local/sbin/coloctl -a -f "$PLUGIN_DIR/m_colo.so" \
 	-a -f /usr/local/share/man/man8/coloctl.8 -a -f /usr/local/share/man/man8/tc-colo.8

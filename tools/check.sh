@@ -50,7 +50,7 @@ checkpatch() {
 # sparse and W=1 over every file (C=2 checks even up-to-date objects)
 sparse_w1() {
 	local out
-	out=$(make -s module KERNELRELEASE="$KVER" C=2 W=1 2>&1)
+	out=$(make -s -C "/lib/modules/$KVER/build" M="$TOP" C=2 W=1 modules 2>&1)
 	echo "$out"
 	! echo "$out" | grep -E "warning:|error:" | grep -v "Skipping BTF"
 }

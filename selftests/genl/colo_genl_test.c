@@ -1120,19 +1120,25 @@ TEST_F(colo, dump_lists_exactly_the_groups_created_each_once)
 	EXPECT_EQ(0, group_dump(_metadata, &self->nl, ids, 16, NULL));
 }
 
-#define MANY	300
+/* The per-namespace limit (COLO_MAX_GROUPS in the module). */
+#define MANY	256
 
-TEST_F_TIMEOUT(colo, dump_of_300_groups_spans_datagrams_each_group_once, 300)
+TEST_F_TIMEOUT(colo, namespace_full_of_groups_dumps_each_once_and_refuses_more, 300)
 {
 	static __u32 ids[2 * MANY];
 	unsigned char seen[MANY] = {};
 	int i, n, datagrams, dups = 0;
+	struct ack ack;
 
 	NEED_FAMILY();
 	/* ids 1, 8, 15, ...: sparse, so resuming by id is exercised */
 	for (i = 0; i < MANY; i++)
 		ASSERT_EQ(0, group_new(_metadata, &self->nl, 1 + 7 * i, 0, NULL))
 			TH_LOG("group %d", 1 + 7 * i);
+	EXPECT_EQ(-ENOSPC, group_new(_metadata, &self->nl, 1 + 7 * MANY, 0,
+				     &ack));
+	EXPECT_NE(NULL, strstr(ack.msg, "too many groups"))
+		TH_LOG("extack \"%s\"", ack.msg);
 
 	n = group_dump(_metadata, &self->nl, ids, 2 * MANY, &datagrams);
 	for (i = 0; i < n; i++) {
