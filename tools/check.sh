@@ -74,6 +74,7 @@ step "linux-source-6.1 parts" sources
 step "host unit tests" unit
 step "checkpatch --strict" checkpatch
 step "sparse + W=1" sparse_w1
+step "build against every installed kernel" bash tools/check-build.sh
 step "VM selftests ($KVER)" vm_tests
 
 echo
