@@ -16,6 +16,14 @@
 /* Defaults and limits of group parameters. */
 #define COLO_TIMEOUT_MS_DEFAULT	3000
 #define COLO_TIMEOUT_MS_MAX	3600000
+#define COLO_SCAN_MS_DEFAULT	100	/* how often held packets are aged */
+#define COLO_SCAN_MS_MIN	10
+#define COLO_SCAN_MS_MAX	60000
+#define COLO_FLOW_LIMIT_DEFAULT	(4U << 20)	/* bytes held per flow */
+#define COLO_GROUP_LIMIT_DEFAULT (64U << 20)	/* bytes held per group */
+#define COLO_LIMIT_MIN		(64U << 10)
+#define COLO_MAX_FLOWS_DEFAULT	65536
+#define COLO_MAX_FLOWS_MAX	(1U << 22)
 
 enum colo_group_state {
 	COLO_STATE_PASSTHROUGH,	/* primaries released at once, secondaries dropped */
@@ -26,6 +34,22 @@ enum colo_group_state {
 
 #define COLO_STATE_MAX (__COLO_STATE_MAX - 1)
 
+/* Why a group asks for a checkpoint. */
+enum colo_reason {
+	COLO_REASON_NONE,
+	COLO_REASON_MISCOMPARE,	/* primary and secondary output differ */
+	COLO_REASON_TIMEOUT,	/* a packet waited longer than the timeout */
+	COLO_REASON_MEMORY,	/* a flow or the group holds too many bytes */
+	COLO_REASON_FLOW_LIMIT,	/* the flow table is full */
+	__COLO_REASON_MAX
+};
+
+#define COLO_REASON_MAX (__COLO_REASON_MAX - 1)
+
+/*
+ * Soft byte limits (FLOW_LIMIT, GROUP_LIMIT) ask for a checkpoint when
+ * crossed; packets are dropped (and counted) only past twice the limit.
+ */
 enum {
 	COLO_A_GROUP_UNSPEC,
 	COLO_A_GROUP_PAD,
@@ -34,6 +58,13 @@ enum {
 	COLO_A_GROUP_TIMEOUT_MS,	/* u32, compare timeout */
 	COLO_A_GROUP_ACTIONS,		/* u32, tc actions bound; reply only */
 	COLO_A_GROUP_STATS,		/* nest of COLO_A_STATS_*; reply only */
+	COLO_A_GROUP_MODE,		/* u8, PASSTHROUGH or COMPARING; NEW/SET */
+	COLO_A_GROUP_SCAN_MS,		/* u32, aging period */
+	COLO_A_GROUP_FLOW_LIMIT,	/* u32, bytes held per flow */
+	COLO_A_GROUP_GROUP_LIMIT,	/* u32, bytes held per group */
+	COLO_A_GROUP_MAX_FLOWS,		/* u32, flow table size */
+	COLO_A_GROUP_REASON,		/* u8, enum colo_reason; events only */
+	COLO_A_GROUP_FLOW,		/* nest of COLO_A_FLOW_*; reply only */
 	__COLO_A_GROUP_MAX
 };
 
@@ -48,17 +79,52 @@ enum {
 	COLO_A_STATS_DROPPED,		/* u64, primaries dropped (counted) */
 	COLO_A_STATS_HELD_PACKETS,	/* u64, primaries held now */
 	COLO_A_STATS_HELD_BYTES,	/* u64, truesize of held packets */
+	COLO_A_STATS_COMPARED,		/* u64, primaries released by a match */
+	COLO_A_STATS_MISCOMPARES,	/* u64 */
+	COLO_A_STATS_CHECKPOINTS,	/* u64, checkpoints requested */
+	COLO_A_STATS_TIMEOUTS,		/* u64, timeouts seen */
+	COLO_A_STATS_FLOWS,		/* u64, flows in the table now */
+	COLO_A_STATS_SECONDARY_HELD,	/* u64, secondaries held now */
+	COLO_A_STATS_SECONDARY_DROPPED,	/* u64, secondaries dropped at a limit */
 	__COLO_A_STATS_MAX
 };
 
 #define COLO_A_STATS_MAX (__COLO_A_STATS_MAX - 1)
 
+/*
+ * One flow of a group.  The key is direction-normalized: endpoint A is
+ * the one whose (address, port) sorts lower.
+ */
+enum {
+	COLO_A_FLOW_UNSPEC,
+	COLO_A_FLOW_ETHERTYPE,		/* u16 */
+	COLO_A_FLOW_PROTO,		/* u8, L4 protocol; 0 for non-IP */
+	COLO_A_FLOW_VLAN,		/* u16, outer VLAN id, 0 = none */
+	COLO_A_FLOW_ADDR_A,		/* binary, 4 or 16 bytes, network order */
+	COLO_A_FLOW_ADDR_B,
+	COLO_A_FLOW_PORT_A,		/* u16 (ICMP echo id in PORT_A) */
+	COLO_A_FLOW_PORT_B,
+	COLO_A_FLOW_PRIMARY_QUEUED,	/* u32, packets */
+	COLO_A_FLOW_SECONDARY_QUEUED,	/* u32, packets */
+	COLO_A_FLOW_HELD_BYTES,		/* u32 */
+	COLO_A_FLOW_IDLE_MS,		/* u32, since the last packet */
+	COLO_A_FLOW_CLOSED,		/* flag: FIN or RST seen */
+	__COLO_A_FLOW_MAX
+};
+
+#define COLO_A_FLOW_MAX (__COLO_A_FLOW_MAX - 1)
+
 enum {
 	COLO_CMD_UNSPEC,
-	COLO_CMD_GROUP_NEW,	/* GROUP_ID [TIMEOUT_MS] */
+	COLO_CMD_GROUP_NEW,	/* GROUP_ID [MODE] [TIMEOUT_MS] [SCAN_MS] [limits] */
 	COLO_CMD_GROUP_DEL,	/* GROUP_ID */
 	COLO_CMD_GROUP_GET,	/* GROUP_ID, or dump all groups */
-	COLO_CMD_GROUP_SET,	/* GROUP_ID [TIMEOUT_MS] */
+	COLO_CMD_GROUP_SET,	/* GROUP_ID [MODE] [TIMEOUT_MS] [SCAN_MS] [limits] */
+	COLO_CMD_FLOW_GET,	/* dump only: GROUP_ID -> GROUP_ID + GROUP_FLOW */
+	COLO_CMD_CHECKPOINT_DONE, /* GROUP_ID: release held primaries, drop
+				   * held secondaries, back to COMPARING
+				   */
+	COLO_CMD_CHECKPOINT_REQUEST, /* event: GROUP_ID REASON [GROUP_FLOW] */
 	__COLO_CMD_MAX
 };
 
