@@ -16,6 +16,9 @@ enum tc_colo_role {
 	TCA_COLO_ROLE_UNSPEC,
 	TCA_COLO_ROLE_PRIMARY,		/* output of the primary VM */
 	TCA_COLO_ROLE_SECONDARY,	/* output of the secondary VM */
+	TCA_COLO_ROLE_REWRITE,		/* secondary host: TCP seq/ack rewriter,
+					 * at the SVM tap's ingress and egress
+					 */
 	__TCA_COLO_ROLE_MAX
 };
 
