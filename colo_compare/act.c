@@ -21,6 +21,7 @@
 
 #include "act.h"
 #include "group.h"
+#include "rewrite.h"
 
 /*
  * enum tca_id has no entry for out-of-tree actions; the id only has to be
@@ -114,7 +115,10 @@ static int tcf_colo_init(struct net *net, struct nlattr *nla,
 		NL_SET_ERR_MSG_MOD(extack, "missing colo parameters");
 		return -EINVAL;
 	}
-	if (bind && !colo_bind_at_ingress(tp, flags)) {
+	/* The rewriter works both ways; the comparator only at ingress. */
+	if (bind && !colo_bind_at_ingress(tp, flags) &&
+	    !(tb[TCA_COLO_ROLE] &&
+	      nla_get_u8(tb[TCA_COLO_ROLE]) == TCA_COLO_ROLE_REWRITE)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "colo works at tc ingress only: attach it with \"tc filter add dev DEV ingress ...\"");
 		return -EOPNOTSUPP;
@@ -205,11 +209,15 @@ static int tcf_colo_act(struct sk_buff *skb, const struct tc_action *a,
 	tcf_action_update_bstats(&c->common, skb);
 
 	p = rcu_dereference_bh(c->params);
-	if (likely(skb_at_tc_ingress(skb))) {
-		if (p->role == TCA_COLO_ROLE_PRIMARY)
-			v = colo_group_take_primary(p->group, skb);
+	if (p->role == TCA_COLO_ROLE_REWRITE) {
+		/* from the SVM at its tap's ingress, to it at egress */
+		if (colo_rewrite_skb(p->group, skb, !skb_at_tc_ingress(skb)))
+			v = COLO_DROP;
 		else
-			v = colo_group_take_secondary(p->group, skb);
+			v = COLO_PASS;
+	} else if (likely(skb_at_tc_ingress(skb))) {
+		v = colo_group_take(p->group, skb,
+				    p->role == TCA_COLO_ROLE_SECONDARY);
 	} else {
 		/* A secondary's output must never reach the client. */
 		v = p->role == TCA_COLO_ROLE_PRIMARY ? COLO_PASS : COLO_DROP;

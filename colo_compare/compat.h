@@ -4,6 +4,7 @@
 #define _COLO_COMPAT_H
 
 #include <linux/netlink.h>
+#include <net/genetlink.h>
 
 /*
  * Formatted extack messages arrived in 6.2.  Older kernels get the same
@@ -15,6 +16,17 @@
 #else
 #define COLO_SET_ERR_MSG(extack, plain, fmt, ...) \
 	NL_SET_ERR_MSG_MOD(extack, plain)
+#endif
+
+/*
+ * Where a dump finds its validated request attributes: moved into a
+ * struct genl_info with the split ops of 6.2, which also brought
+ * GENL_SET_ERR_MSG_FMT.
+ */
+#ifdef GENL_SET_ERR_MSG_FMT
+#define colo_dumpit_attrs(cb)	(genl_dumpit_info(cb)->info.attrs)
+#else
+#define colo_dumpit_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
 #endif /* _COLO_COMPAT_H */

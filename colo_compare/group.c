@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Group lifetime and the per-netns group table.
+ * Group lifetime, the per-netns group table and the data path's entry.
  *
  * Lifetime: a group is created by genl and lives in its netns table until
  * deleted (refused while tc actions are bound to it) or until the netns
- * goes away.  Leaving the table makes it dead: the worker drains and
- * releases whatever is held, and new packets pass (primary) or are dropped
- * (secondary).  The memory goes with the last reference, which a replaced
- * or destroyed action may drop after an RCU grace period.
+ * goes away.  Leaving the table makes it dead: the worker releases every
+ * held primary, drops every held secondary and exits; new primaries pass
+ * and new secondaries are dropped.  The memory goes with the last
+ * reference, which a replaced or destroyed action may drop after an RCU
+ * grace period.
  */
 #include <linux/netdevice.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <net/dst.h>
 #include <net/netlink.h>
 #include <net/netns/generic.h>
@@ -18,26 +20,42 @@
 
 #include "compat.h"
 #include "group.h"
+#include "rewrite.h"
 
 static unsigned int colo_net_id __read_mostly;
 /* Groups in all namespaces, see COLO_MAX_GROUPS_TOTAL. */
 static atomic_t colo_groups_total = ATOMIC_INIT(0);
+/* Frees groups; drained at module exit. */
+static struct workqueue_struct *colo_wq;
 
 struct colo_net *colo_net(struct net *net)
 {
 	return net_generic(net, colo_net_id);
 }
 
-static void colo_group_free(struct colo_group *g)
+void colo_group_params_default(struct colo_group_params *p)
 {
-	WARN_ON_ONCE(!skb_queue_empty(&g->held));
+	p->timeout_ms = COLO_TIMEOUT_MS_DEFAULT;
+	p->scan_ms = COLO_SCAN_MS_DEFAULT;
+	p->flow_limit = COLO_FLOW_LIMIT_DEFAULT;
+	p->group_limit = COLO_GROUP_LIMIT_DEFAULT;
+	p->max_flows = COLO_MAX_FLOWS_DEFAULT;
+}
+
+/* The last put can come from an RCU callback: free in process context. */
+static void colo_group_free_work(struct work_struct *work)
+{
+	struct colo_group *g = container_of(work, struct colo_group, free_work);
+
+	WARN_ON_ONCE(!skb_queue_empty(&g->intake));
+	colo_rewrite_destroy(g);
 	kfree(g);
 }
 
 void colo_group_put(struct colo_group *g)
 {
 	if (refcount_dec_and_test(&g->refcnt))
-		colo_group_free(g);
+		queue_work(colo_wq, &g->free_work);
 }
 
 /* Caller holds cn->lock. */
@@ -52,8 +70,24 @@ struct colo_group *colo_group_find(struct colo_net *cn, u32 id,
 	return g;
 }
 
-struct colo_group *colo_group_create(struct net *net, u32 id, u32 timeout_ms,
-				     struct netlink_ext_ack *extack)
+/* A reference for genl; colo_group_put() when done. */
+struct colo_group *colo_group_get(struct net *net, u32 id,
+				  struct netlink_ext_ack *extack)
+{
+	struct colo_net *cn = colo_net(net);
+	struct colo_group *g;
+
+	mutex_lock(&cn->lock);
+	g = colo_group_find(cn, id, extack);
+	if (g)
+		refcount_inc(&g->refcnt);
+	mutex_unlock(&cn->lock);
+	return g;
+}
+
+struct colo_group *colo_group_create(struct net *net, u32 id,
+				     const struct colo_group_params *p,
+				     u8 mode, struct netlink_ext_ack *extack)
 {
 	struct colo_net *cn = colo_net(net);
 	struct colo_group *g;
@@ -65,9 +99,22 @@ struct colo_group *colo_group_create(struct net *net, u32 id, u32 timeout_ms,
 	g->id = id;
 	g->net = net;
 	refcount_set(&g->refcnt, 1);
-	g->timeout_ms = timeout_ms;
-	g->state = COLO_STATE_PASSTHROUGH;
-	skb_queue_head_init(&g->held);
+	INIT_WORK(&g->free_work, colo_group_free_work);
+	g->p = *p;
+	g->state = mode;
+	skb_queue_head_init(&g->intake);
+	mutex_init(&g->mutex);
+	err = colo_flows_init(g);
+	if (err) {
+		kfree(g);
+		return ERR_PTR(err);
+	}
+	err = colo_rewrite_init(g);
+	if (err) {
+		colo_flows_destroy(g);
+		kfree(g);
+		return ERR_PTR(err);
+	}
 
 	mutex_lock(&cn->lock);
 	if (xa_load(&cn->groups, id)) {
@@ -103,6 +150,8 @@ err_total:
 	atomic_dec(&colo_groups_total);
 err_unlock:
 	mutex_unlock(&cn->lock);
+	colo_rewrite_destroy(g);
+	colo_flows_destroy(g);
 	kfree(g);
 	return ERR_PTR(err);
 }
@@ -117,11 +166,16 @@ static void colo_group_shutdown(struct colo_net *cn, struct colo_group *g)
 	xa_erase(&cn->groups, g->id);
 	cn->ngroups--;
 
-	spin_lock_bh(&g->held.lock);
+	spin_lock_bh(&g->intake.lock);
 	g->dead = true;
-	spin_unlock_bh(&g->held.lock);
+	spin_unlock_bh(&g->intake.lock);
 	colo_worker_stop(g);
+
+	mutex_lock(&g->mutex);
+	colo_flows_destroy(g);
+	mutex_unlock(&g->mutex);
 	atomic_dec(&colo_groups_total);
+	/* rewrite actions may still run until they are unbound */
 	colo_group_put(g);
 }
 
@@ -149,6 +203,54 @@ int colo_group_delete(struct net *net, u32 id, struct netlink_ext_ack *extack)
 	colo_group_shutdown(cn, g);
 	mutex_unlock(&cn->lock);
 	return 0;
+}
+
+/*
+ * passthrough <-> comparing by hand.  Leaving a comparing or checkpoint
+ * state flushes: held primaries go out, held secondaries are dropped.
+ */
+int colo_group_set_mode(struct colo_group *g, u8 mode,
+			struct netlink_ext_ack *extack)
+{
+	int err = 0;
+
+	mutex_lock(&g->mutex);
+	if (mode == COLO_STATE_COMPARING &&
+	    g->state == COLO_STATE_CHECKPOINT) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a checkpoint is outstanding: complete it first (coloctl checkpoint ID done)");
+		err = -EBUSY;
+	} else {
+		if (mode == COLO_STATE_PASSTHROUGH && g->state != mode)
+			colo_flush_all(g);
+		WRITE_ONCE(g->state, mode);
+	}
+	mutex_unlock(&g->mutex);
+	colo_group_kick(g);
+	return err;
+}
+
+/*
+ * Complete a checkpoint: the secondary now has the primary's state, so
+ * every held primary goes out in order, every held secondary is dropped,
+ * and comparing starts afresh.
+ */
+int colo_group_checkpoint_done(struct colo_group *g,
+			       struct netlink_ext_ack *extack)
+{
+	int err = 0;
+
+	mutex_lock(&g->mutex);
+	if (g->state == COLO_STATE_PASSTHROUGH) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "group is in passthrough: no checkpoint to complete");
+		err = -EINVAL;
+	} else {
+		colo_flush_all(g);
+		WRITE_ONCE(g->state, COLO_STATE_COMPARING);
+	}
+	mutex_unlock(&g->mutex);
+	return err;
 }
 
 /*
@@ -185,41 +287,79 @@ void colo_group_unbind(struct colo_group *g)
 }
 
 /*
- * Data path, softirq (tc ingress).  O(1), never sleeps.  Only passthrough
- * exists so far: every primary is queued for the worker, which releases it.
+ * Data path, softirq (tc ingress): O(1), never sleeps.  Queue the packet
+ * for the worker unless the group is over its hard byte limit.  In
+ * passthrough a secondary is consumed right here.
  */
-enum colo_verdict colo_group_take_primary(struct colo_group *g,
-					  struct sk_buff *skb)
+enum colo_verdict colo_group_take(struct colo_group *g, struct sk_buff *skb,
+				  bool secondary)
 {
-	spin_lock(&g->held.lock);
-	if (unlikely(g->dead)) {
-		spin_unlock(&g->held.lock);
-		return COLO_PASS;
+	long hard = 2L * READ_ONCE(g->p.group_limit);
+	struct colo_cb *cb;
+
+	if (secondary) {
+		atomic64_inc(&g->stats.secondary_packets);
+		if (READ_ONCE(g->state) == COLO_STATE_PASSTHROUGH)
+			return COLO_CONSUME;
 	}
-	if (unlikely(skb_queue_len(&g->held) >= COLO_MAX_HELD_PACKETS)) {
-		spin_unlock(&g->held.lock);
-		atomic64_inc(&g->stats.dropped);
+
+	spin_lock(&g->intake.lock);
+	if (unlikely(g->dead)) {
+		spin_unlock(&g->intake.lock);
+		return secondary ? COLO_CONSUME : COLO_PASS;
+	}
+	/* Counted once taken: primary_packets = released + dropped + held */
+	if (!secondary)
+		atomic64_inc(&g->stats.primary_packets);
+	if (unlikely(atomic_long_read(&g->held_bytes) + skb->truesize > hard)) {
+		spin_unlock(&g->intake.lock);
+		atomic64_inc(secondary ? &g->stats.secondary_dropped :
+					 &g->stats.dropped);
 		return COLO_DROP;
 	}
-	atomic64_inc(&g->stats.primary_packets);
+
+	cb = colo_cb(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->secondary = secondary;
+	cb->stamp = (u32)jiffies;
 	/* Held past this RCU section: pin the route and the device. */
 	skb_dst_force(skb);
 	dev_hold(skb->dev);
-	__skb_queue_tail(&g->held, skb);
-	g->held_bytes += skb->truesize;
+	__skb_queue_tail(&g->intake, skb);
+	atomic_long_add(skb->truesize, &g->held_bytes);
+	atomic_inc(secondary ? &g->held_secondaries : &g->held_primaries);
 	/* Under the lock: a dead group's worker is never kicked. */
 	colo_worker_kick(g);
-	spin_unlock(&g->held.lock);
+	spin_unlock(&g->intake.lock);
 	return COLO_QUEUED;
 }
 
-/* Secondary output never leaves the host: consumed, even when dead. */
-enum colo_verdict colo_group_take_secondary(struct colo_group *g,
-					    struct sk_buff *skb)
+/*
+ * A device going away must not wait for packets a group holds (it would
+ * wait forever while a checkpoint is outstanding): its packets are
+ * dropped and counted.
+ */
+static int colo_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
 {
-	atomic64_inc(&g->stats.secondary_packets);
-	return COLO_CONSUME;
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct colo_net *cn;
+	struct colo_group *g;
+	unsigned long id;
+
+	if (event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	cn = colo_net(dev_net(dev));
+	mutex_lock(&cn->lock);
+	xa_for_each(&cn->groups, id, g)
+		colo_purge_dev(g, dev);
+	mutex_unlock(&cn->lock);
+	return NOTIFY_DONE;
 }
+
+static struct notifier_block colo_netdev_notifier = {
+	.notifier_call = colo_netdev_event,
+};
 
 static int __net_init colo_net_init(struct net *net)
 {
@@ -255,10 +395,32 @@ static struct pernet_operations colo_net_ops = {
 
 int colo_group_pernet_init(void)
 {
-	return register_pernet_subsys(&colo_net_ops);
+	int err;
+
+	colo_wq = alloc_workqueue("colo", 0, 0);
+	if (!colo_wq)
+		return -ENOMEM;
+	err = register_pernet_subsys(&colo_net_ops);
+	if (err)
+		goto err_wq;
+	err = register_netdevice_notifier(&colo_netdev_notifier);
+	if (err)
+		goto err_pernet;
+	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&colo_net_ops);
+err_wq:
+	destroy_workqueue(colo_wq);
+	return err;
 }
 
+/* After the action and genl are gone: no new references. */
 void colo_group_pernet_exit(void)
 {
+	unregister_netdevice_notifier(&colo_netdev_notifier);
 	unregister_pernet_subsys(&colo_net_ops);
+	/* action params drop their group references from RCU callbacks */
+	rcu_barrier();
+	destroy_workqueue(colo_wq);
 }

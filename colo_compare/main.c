@@ -4,7 +4,6 @@
  * ("colo") and a generic netlink family ("colo").
  */
 #include <linux/module.h>
-#include <linux/rcupdate.h>
 #include <net/genetlink.h>
 #include <linux/colo.h>
 
@@ -32,7 +31,6 @@ err_act:
 	colo_act_unregister();
 err_pernet:
 	colo_group_pernet_exit();
-	rcu_barrier();
 	return err;
 }
 
@@ -41,8 +39,6 @@ static void __exit colo_exit(void)
 	colo_genl_unregister();
 	colo_act_unregister();
 	colo_group_pernet_exit();
-	/* Action params drop their group references from RCU callbacks. */
-	rcu_barrier();
 }
 
 module_init(colo_init);

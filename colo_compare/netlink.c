@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Generic netlink family "colo": group configuration and state.
+ * Generic netlink family "colo": group configuration, state, flows and
+ * checkpoint events.
  *
  * Per network namespace (.netnsok); every op validates strictly against
  * the family policy; ops that change anything need CAP_NET_ADMIN in the
- * user namespace owning the netns.
+ * user namespace owning the netns.  Lock order: colo_net.lock, then
+ * colo_group.mutex.
  */
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -17,10 +20,25 @@
 
 static struct genl_family colo_genl_family;
 
-/* not const: 6.1 policies point to a mutable range */
+/* not const: 6.1 policies point to mutable ranges */
 static struct netlink_range_validation colo_timeout_range = {
 	.min = 1,
 	.max = COLO_TIMEOUT_MS_MAX,
+};
+
+static struct netlink_range_validation colo_scan_range = {
+	.min = COLO_SCAN_MS_MIN,
+	.max = COLO_SCAN_MS_MAX,
+};
+
+static struct netlink_range_validation colo_limit_range = {
+	.min = COLO_LIMIT_MIN,
+	.max = U32_MAX,
+};
+
+static struct netlink_range_validation colo_flows_range = {
+	.min = 1,
+	.max = COLO_MAX_FLOWS_MAX,
 };
 
 static const struct nla_policy colo_group_policy[COLO_A_GROUP_MAX + 1] = {
@@ -30,39 +48,58 @@ static const struct nla_policy colo_group_policy[COLO_A_GROUP_MAX + 1] = {
 								&colo_timeout_range),
 	[COLO_A_GROUP_ACTIONS]		= { .type = NLA_REJECT },
 	[COLO_A_GROUP_STATS]		= { .type = NLA_REJECT },
+	[COLO_A_GROUP_MODE]		= NLA_POLICY_MAX(NLA_U8,
+							 COLO_STATE_COMPARING),
+	[COLO_A_GROUP_SCAN_MS]		= NLA_POLICY_FULL_RANGE(NLA_U32,
+								&colo_scan_range),
+	[COLO_A_GROUP_FLOW_LIMIT]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+								&colo_limit_range),
+	[COLO_A_GROUP_GROUP_LIMIT]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+								&colo_limit_range),
+	[COLO_A_GROUP_MAX_FLOWS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+								&colo_flows_range),
+	[COLO_A_GROUP_REASON]		= { .type = NLA_REJECT },
+	[COLO_A_GROUP_FLOW]		= { .type = NLA_REJECT },
 };
 
 static int colo_put_stats(struct sk_buff *msg, struct colo_group *g)
 {
+	const struct {
+		int type;
+		u64 value;
+	} s[] = {
+		{ COLO_A_STATS_PRIMARY_PACKETS,
+		  atomic64_read(&g->stats.primary_packets) },
+		{ COLO_A_STATS_SECONDARY_PACKETS,
+		  atomic64_read(&g->stats.secondary_packets) },
+		{ COLO_A_STATS_RELEASED, atomic64_read(&g->stats.released) },
+		{ COLO_A_STATS_DROPPED, atomic64_read(&g->stats.dropped) },
+		{ COLO_A_STATS_HELD_PACKETS, atomic_read(&g->held_primaries) },
+		{ COLO_A_STATS_HELD_BYTES, atomic_long_read(&g->held_bytes) },
+		{ COLO_A_STATS_COMPARED, atomic64_read(&g->stats.compared) },
+		{ COLO_A_STATS_MISCOMPARES,
+		  atomic64_read(&g->stats.miscompares) },
+		{ COLO_A_STATS_CHECKPOINTS,
+		  atomic64_read(&g->stats.checkpoints) },
+		{ COLO_A_STATS_TIMEOUTS, atomic64_read(&g->stats.timeouts) },
+		{ COLO_A_STATS_FLOWS, READ_ONCE(g->nflows) },
+		{ COLO_A_STATS_SECONDARY_HELD,
+		  atomic_read(&g->held_secondaries) },
+		{ COLO_A_STATS_SECONDARY_DROPPED,
+		  atomic64_read(&g->stats.secondary_dropped) },
+	};
 	struct nlattr *nest;
-	u64 held_packets, held_bytes;
-
-	spin_lock_bh(&g->held.lock);
-	held_packets = skb_queue_len(&g->held);
-	held_bytes = g->held_bytes;
-	spin_unlock_bh(&g->held.lock);
+	int i;
 
 	nest = nla_nest_start(msg, COLO_A_GROUP_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(msg, COLO_A_STATS_PRIMARY_PACKETS,
-			      atomic64_read(&g->stats.primary_packets),
-			      COLO_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, COLO_A_STATS_SECONDARY_PACKETS,
-			      atomic64_read(&g->stats.secondary_packets),
-			      COLO_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, COLO_A_STATS_RELEASED,
-			      atomic64_read(&g->stats.released),
-			      COLO_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, COLO_A_STATS_DROPPED,
-			      atomic64_read(&g->stats.dropped),
-			      COLO_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, COLO_A_STATS_HELD_PACKETS, held_packets,
-			      COLO_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, COLO_A_STATS_HELD_BYTES, held_bytes,
-			      COLO_A_STATS_PAD)) {
-		nla_nest_cancel(msg, nest);
-		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(s); i++) {
+		if (nla_put_u64_64bit(msg, s[i].type, s[i].value,
+				      COLO_A_STATS_PAD)) {
+			nla_nest_cancel(msg, nest);
+			return -EMSGSIZE;
+		}
 	}
 	nla_nest_end(msg, nest);
 	return 0;
@@ -79,7 +116,14 @@ static int colo_group_fill(struct sk_buff *msg, struct colo_group *g,
 	if (nla_put_u32(msg, COLO_A_GROUP_ID, g->id) ||
 	    nla_put_u8(msg, COLO_A_GROUP_STATE, READ_ONCE(g->state)) ||
 	    nla_put_u32(msg, COLO_A_GROUP_TIMEOUT_MS,
-			READ_ONCE(g->timeout_ms)) ||
+			READ_ONCE(g->p.timeout_ms)) ||
+	    nla_put_u32(msg, COLO_A_GROUP_SCAN_MS, READ_ONCE(g->p.scan_ms)) ||
+	    nla_put_u32(msg, COLO_A_GROUP_FLOW_LIMIT,
+			READ_ONCE(g->p.flow_limit)) ||
+	    nla_put_u32(msg, COLO_A_GROUP_GROUP_LIMIT,
+			READ_ONCE(g->p.group_limit)) ||
+	    nla_put_u32(msg, COLO_A_GROUP_MAX_FLOWS,
+			READ_ONCE(g->p.max_flows)) ||
 	    nla_put_u32(msg, COLO_A_GROUP_ACTIONS, atomic_read(&g->actions)) ||
 	    colo_put_stats(msg, g)) {
 		genlmsg_cancel(msg, hdr);
@@ -89,22 +133,109 @@ static int colo_group_fill(struct sk_buff *msg, struct colo_group *g,
 	return 0;
 }
 
-static u32 colo_get_timeout(struct genl_info *info, u32 dflt)
+static bool colo_key_is_ip(const struct colo_flow_key *k, int *alen)
 {
-	struct nlattr *a = info->attrs[COLO_A_GROUP_TIMEOUT_MS];
+	if (k->ethertype == ETH_P_IP)
+		*alen = 4;
+	else if (k->ethertype == ETH_P_IPV6)
+		*alen = 16;
+	else
+		return false;
+	return true;
+}
 
-	return a ? nla_get_u32(a) : dflt;
+static int colo_put_flow(struct sk_buff *msg, const struct colo_flow *f)
+{
+	const struct colo_flow_key *k = &f->key;
+	struct nlattr *nest;
+	int alen;
+
+	nest = nla_nest_start(msg, COLO_A_GROUP_FLOW);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(msg, COLO_A_FLOW_ETHERTYPE, k->ethertype) ||
+	    nla_put_u8(msg, COLO_A_FLOW_PROTO, k->proto) ||
+	    nla_put_u16(msg, COLO_A_FLOW_VLAN, k->vlan[0]) ||
+	    nla_put_u32(msg, COLO_A_FLOW_PRIMARY_QUEUED,
+			skb_queue_len(&f->primary)) ||
+	    nla_put_u32(msg, COLO_A_FLOW_SECONDARY_QUEUED,
+			skb_queue_len(&f->secondary)) ||
+	    nla_put_u32(msg, COLO_A_FLOW_HELD_BYTES, f->bytes) ||
+	    nla_put_u32(msg, COLO_A_FLOW_IDLE_MS,
+			jiffies_to_msecs(jiffies - f->last_active)) ||
+	    (f->closed && nla_put_flag(msg, COLO_A_FLOW_CLOSED)))
+		goto cancel;
+	if (colo_key_is_ip(k, &alen) &&
+	    (nla_put(msg, COLO_A_FLOW_ADDR_A, alen, k->addr[0]) ||
+	     nla_put(msg, COLO_A_FLOW_ADDR_B, alen, k->addr[1]) ||
+	     nla_put_u16(msg, COLO_A_FLOW_PORT_A, k->port[0]) ||
+	     nla_put_u16(msg, COLO_A_FLOW_PORT_B, k->port[1])))
+		goto cancel;
+	nla_nest_end(msg, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+/* Worker context, g->mutex held: tell the agent a checkpoint is needed. */
+void colo_nl_checkpoint_request(struct colo_group *g, u8 reason,
+				const struct colo_flow *f)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&colo_genl_family, g->net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &colo_genl_family, 0,
+			  COLO_CMD_CHECKPOINT_REQUEST);
+	if (!hdr || nla_put_u32(msg, COLO_A_GROUP_ID, g->id) ||
+	    nla_put_u8(msg, COLO_A_GROUP_REASON, reason) ||
+	    (f && colo_put_flow(msg, f))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	/* group 0: the index of "events" in colo_mcgrps[] */
+	genlmsg_multicast_netns(&colo_genl_family, g->net, msg, 0, 0,
+				GFP_KERNEL);
+}
+
+static void colo_get_params(struct genl_info *info,
+			    struct colo_group_params *p)
+{
+	struct nlattr **a = info->attrs;
+
+	if (a[COLO_A_GROUP_TIMEOUT_MS])
+		p->timeout_ms = nla_get_u32(a[COLO_A_GROUP_TIMEOUT_MS]);
+	if (a[COLO_A_GROUP_SCAN_MS])
+		p->scan_ms = nla_get_u32(a[COLO_A_GROUP_SCAN_MS]);
+	if (a[COLO_A_GROUP_FLOW_LIMIT])
+		p->flow_limit = nla_get_u32(a[COLO_A_GROUP_FLOW_LIMIT]);
+	if (a[COLO_A_GROUP_GROUP_LIMIT])
+		p->group_limit = nla_get_u32(a[COLO_A_GROUP_GROUP_LIMIT]);
+	if (a[COLO_A_GROUP_MAX_FLOWS])
+		p->max_flows = nla_get_u32(a[COLO_A_GROUP_MAX_FLOWS]);
 }
 
 static int colo_nl_group_new(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *mode = info->attrs[COLO_A_GROUP_MODE];
+	struct colo_group_params p;
 	struct colo_group *g;
 
 	if (GENL_REQ_ATTR_CHECK(info, COLO_A_GROUP_ID))
 		return -EINVAL;
 
-	g = colo_group_create(genl_info_net(info), nla_get_u32(info->attrs[COLO_A_GROUP_ID]),
-			      colo_get_timeout(info, COLO_TIMEOUT_MS_DEFAULT),
+	colo_group_params_default(&p);
+	colo_get_params(info, &p);
+	g = colo_group_create(genl_info_net(info),
+			      nla_get_u32(info->attrs[COLO_A_GROUP_ID]), &p,
+			      mode ? nla_get_u8(mode) : COLO_STATE_PASSTHROUGH,
 			      info->extack);
 	return PTR_ERR_OR_ZERO(g);
 }
@@ -120,7 +251,9 @@ static int colo_nl_group_del(struct sk_buff *skb, struct genl_info *info)
 
 static int colo_nl_group_set(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *mode = info->attrs[COLO_A_GROUP_MODE];
 	struct colo_net *cn = colo_net(genl_info_net(info));
+	struct colo_group_params p;
 	struct colo_group *g;
 	int err = 0;
 
@@ -130,10 +263,24 @@ static int colo_nl_group_set(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&cn->lock);
 	g = colo_group_find(cn, nla_get_u32(info->attrs[COLO_A_GROUP_ID]),
 			    info->extack);
-	if (!g)
+	if (!g) {
 		err = -ENOENT;
-	else
-		WRITE_ONCE(g->timeout_ms, colo_get_timeout(info, g->timeout_ms));
+		goto out;
+	}
+	if (mode) {
+		err = colo_group_set_mode(g, nla_get_u8(mode), info->extack);
+		if (err)
+			goto out;
+	}
+	p = g->p;
+	colo_get_params(info, &p);
+	WRITE_ONCE(g->p.timeout_ms, p.timeout_ms);
+	WRITE_ONCE(g->p.scan_ms, p.scan_ms);
+	WRITE_ONCE(g->p.flow_limit, p.flow_limit);
+	WRITE_ONCE(g->p.group_limit, p.group_limit);
+	WRITE_ONCE(g->p.max_flows, p.max_flows);
+	colo_group_kick(g);
+out:
 	mutex_unlock(&cn->lock);
 	return err;
 }
@@ -193,6 +340,74 @@ static int colo_nl_group_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ?: skb->len;
 }
 
+/*
+ * Flows of one group, least recently active first.  cb->args[0]: flows
+ * already dumped (the list may change between calls: a dump is a
+ * snapshot per message, not of the whole table).
+ */
+static int colo_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = colo_dumpit_attrs(cb);
+	struct netlink_ext_ack *extack = cb->extack;
+	struct colo_flow *f;
+	struct colo_group *g;
+	long i = 0;
+	void *hdr;
+	int err = 0;
+
+	if (NL_REQ_ATTR_CHECK(extack, NULL, attrs, COLO_A_GROUP_ID))
+		return -EINVAL;
+	g = colo_group_get(sock_net(skb->sk),
+			   nla_get_u32(attrs[COLO_A_GROUP_ID]), extack);
+	if (!g)
+		return -ENOENT;
+
+	mutex_lock(&g->mutex);
+	list_for_each_entry(f, &g->lru, lru) {
+		if (i++ < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &colo_genl_family,
+				  NLM_F_MULTI, COLO_CMD_FLOW_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		if (nla_put_u32(skb, COLO_A_GROUP_ID, g->id) ||
+		    colo_put_flow(skb, f)) {
+			genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0]++;
+	}
+	mutex_unlock(&g->mutex);
+	colo_group_put(g);
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+static int colo_nl_checkpoint_done(struct sk_buff *skb, struct genl_info *info)
+{
+	struct colo_group *g;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, COLO_A_GROUP_ID))
+		return -EINVAL;
+	g = colo_group_get(genl_info_net(info),
+			   nla_get_u32(info->attrs[COLO_A_GROUP_ID]),
+			   info->extack);
+	if (!g)
+		return -ENOENT;
+	err = colo_group_checkpoint_done(g, info->extack);
+	colo_group_kick(g);
+	colo_group_put(g);
+	return err;
+}
+
 static const struct genl_small_ops colo_genl_ops[] = {
 	{
 		.cmd	= COLO_CMD_GROUP_NEW,
@@ -209,6 +424,13 @@ static const struct genl_small_ops colo_genl_ops[] = {
 	}, {
 		.cmd	= COLO_CMD_GROUP_SET,
 		.doit	= colo_nl_group_set,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd	= COLO_CMD_FLOW_GET,
+		.dumpit	= colo_nl_flow_dump,
+	}, {
+		.cmd	= COLO_CMD_CHECKPOINT_DONE,
+		.doit	= colo_nl_checkpoint_done,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -2,7 +2,14 @@
 #ifndef _COLO_NETLINK_H
 #define _COLO_NETLINK_H
 
+#include <linux/types.h>
+
+struct colo_group;
+struct colo_flow;
+
 int colo_genl_register(void);
 void colo_genl_unregister(void);
+void colo_nl_checkpoint_request(struct colo_group *g, u8 reason,
+				const struct colo_flow *f);
 
 #endif /* _COLO_NETLINK_H */

@@ -707,6 +707,7 @@ TEST_F(colo, family_resolves_with_its_ops_and_events_mcgrp)
 {
 	static const __u8 mutating[] = {
 		COLO_CMD_GROUP_NEW, COLO_CMD_GROUP_DEL, COLO_CMD_GROUP_SET,
+		COLO_CMD_CHECKPOINT_DONE,
 	};
 	struct family here;
 	unsigned int i;
@@ -728,6 +729,12 @@ TEST_F(colo, family_resolves_with_its_ops_and_events_mcgrp)
 	EXPECT_TRUE(!!(colo.op_flags[COLO_CMD_GROUP_GET] & GENL_CMD_CAP_DUMP));
 	EXPECT_FALSE(!!(colo.op_flags[COLO_CMD_GROUP_GET] &
 			(GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM)));
+	/* flows: a dump, readable without privileges */
+	ASSERT_TRUE(colo.has_op[COLO_CMD_FLOW_GET]);
+	EXPECT_FALSE(!!(colo.op_flags[COLO_CMD_FLOW_GET] & GENL_CMD_CAP_DO));
+	EXPECT_TRUE(!!(colo.op_flags[COLO_CMD_FLOW_GET] & GENL_CMD_CAP_DUMP));
+	/* an event, not a request */
+	EXPECT_FALSE(colo.has_op[COLO_CMD_CHECKPOINT_REQUEST]);
 	EXPECT_FALSE(colo.has_op[COLO_CMD_MAX + 1]);
 	ASSERT_NE(0U, colo.grp_id) TH_LOG("no \"%s\" multicast group",
 					  COLO_MCGRP_EVENTS);
