@@ -22,6 +22,7 @@ VM_IP=10.0.0.2
 CLIENT_IP6=fd00::1
 VM_IP6=fd00::2
 VM_MAC=52:54:00:c0:10:02
+CLIENT_MAC=52:54:00:c0:10:01
 GROUP=${GROUP:-1}
 
 topo_teardown() {
@@ -57,6 +58,17 @@ topo_setup() {
 	# the VM replicas have the same MAC and addresses
 	ip -n pvm link set pvm-eth address $VM_MAC
 	ip -n svm link set svm-eth address $VM_MAC
+	ip -n client link set c-eth address $CLIENT_MAC
+	# Static neighbours: the SVM's output never reaches the client, so
+	# its ARP/ND would never be answered and its neighbour state would
+	# drift from the PVM's (a real SVM gets the PVM's at each checkpoint).
+	local vm
+	for vm in pvm:pvm-eth svm:svm-eth; do
+		ip -n "${vm%%:*}" neigh add $CLIENT_IP lladdr $CLIENT_MAC nud permanent dev "${vm#*:}"
+		ip -n "${vm%%:*}" neigh add $CLIENT_IP6 lladdr $CLIENT_MAC nud permanent dev "${vm#*:}"
+	done
+	ip -n client neigh add $VM_IP lladdr $VM_MAC nud permanent dev c-eth
+	ip -n client neigh add $VM_IP6 lladdr $VM_MAC nud permanent dev c-eth
 	ip -n client addr add $CLIENT_IP/24 dev c-eth
 	ip -n pvm addr add $VM_IP/24 dev pvm-eth
 	ip -n svm addr add $VM_IP/24 dev svm-eth
