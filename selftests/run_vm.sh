@@ -9,7 +9,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
 export COLOCTL=${COLOCTL:-$TOP/colo_ctl/coloctl}
 export TC_LIB_DIR=$TOP/tools/tc
-SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-900}
 
 declare -A SUITES=(
 	[install]="selftests/install.sh"

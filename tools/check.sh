@@ -66,7 +66,7 @@ unit() {
 
 vm_tests() {
 	make -s -C selftests/genl KSFT_DIR="$LSRC/tools/testing/selftests" &&
-	bash tools/vm/run --kver "$KVER" --dmesg build/vm-dmesg.txt -- selftests/run_vm.sh
+	bash tools/vm/run --kver "$KVER" --timeout 2400 --dmesg build/vm-dmesg.txt -- selftests/run_vm.sh
 }
 
 step "build for $KVER" build
