@@ -221,8 +221,11 @@ int colo_group_set_mode(struct colo_group *g, u8 mode,
 				   "a checkpoint is outstanding: complete it first (coloctl checkpoint ID done)");
 		err = -EBUSY;
 	} else {
-		if (mode == COLO_STATE_PASSTHROUGH && g->state != mode)
+		if (mode == COLO_STATE_PASSTHROUGH && g->state != mode) {
+			/* comparing starts afresh next time */
 			colo_flush_all(g);
+			colo_flow_evict_idle(g, true);
+		}
 		WRITE_ONCE(g->state, mode);
 	}
 	mutex_unlock(&g->mutex);
