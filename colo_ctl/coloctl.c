@@ -22,6 +22,9 @@
 
 static const struct subcommand subcommands[] = {
 	{ "group", group_main, group_usage, "comparator groups: add, set, del, show" },
+	{ "flow", flow_main, flow_usage, "the flows of a group and their queues: show" },
+	{ "checkpoint", checkpoint_main, checkpoint_usage, "checkpoint steps by hand: done" },
+	{ "monitor", monitor_main, monitor_usage, "print checkpoint requests and other events" },
 };
 
 static void usage(FILE *f)

@@ -52,6 +52,16 @@ int genl_for_each_nested(const struct nlattr *nest, genl_attr_cb cb,
 		    cb, data);
 }
 
+int genl_for_each_attr(const struct nlmsghdr *nlh, genl_attr_cb cb,
+		       void *data)
+{
+	size_t hdr = MNL_NLMSG_HDRLEN + MNL_ALIGN(GENL_HDRLEN);
+
+	if (nlh->nlmsg_len < hdr)
+		return -EBADMSG;
+	return walk((const char *)nlh + hdr, nlh->nlmsg_len - hdr, cb, data);
+}
+
 struct parse_ctx {
 	const struct nlattr **tb;
 	unsigned int max;

@@ -130,6 +130,9 @@ int genl_parse_payload(const void *payload, size_t len,
 typedef int (*genl_attr_cb)(const struct nlattr *attr, void *data);
 int genl_for_each_nested(const struct nlattr *nest, genl_attr_cb cb,
 			 void *data);
+/* The same for the top-level attributes of a generic netlink message. */
+int genl_for_each_attr(const struct nlmsghdr *nlh, genl_attr_cb cb,
+		       void *data);
 
 /*
  * Reads an NLMSG_ERROR or NLMSG_DONE message: returns its error code

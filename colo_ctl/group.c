@@ -2,10 +2,14 @@
 /*
  * coloctl group: create, change, delete and show comparator groups.
  *
- *	coloctl group add ID [ timeout MS ]
- *	coloctl group set ID [ timeout MS ]
+ *	coloctl group add ID [ PARAMS ]
+ *	coloctl group set ID [ PARAMS ]
  *	coloctl group del ID
  *	coloctl group show [ ID ]
+ *
+ *	PARAMS := [ mode comparing|passthrough | comparing | passthrough ]
+ *		  [ timeout MS ] [ scan MS ] [ flow-limit BYTES ]
+ *		  [ group-limit BYTES ] [ max-flows N ]
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,6 +17,7 @@
 #include <string.h>
 #include <linux/colo.h>
 
+#include "colo_nl.h"
 #include "genl.h"
 #include "json.h"
 #include "subcommands.h"
@@ -29,27 +34,51 @@ static const struct keyword group_cmds[] = {
 	{ "list",	GROUP_SHOW },
 };
 
-enum { ARG_TIMEOUT };
+/* The u32 parameters of a group: how they are given, shown and checked. */
+enum { P_TIMEOUT, P_SCAN, P_FLOW_LIMIT, P_GROUP_LIMIT, P_MAX_FLOWS, P_ACTIONS,
+       N_PARAMS };
+
+enum param_unit { UNIT_MS, UNIT_BYTES, UNIT_COUNT };
+
+static const struct group_param {
+	int attr;		/* COLO_A_GROUP_*, a u32 */
+	const char *name;	/* command line keyword and text output */
+	const char *json;	/* JSON key */
+	enum param_unit unit;
+	uint32_t min, max;	/* max 0: reply only, not settable */
+} group_params[N_PARAMS] = {
+	[P_TIMEOUT] = { COLO_A_GROUP_TIMEOUT_MS, "timeout", "timeout_ms",
+			UNIT_MS, 1, COLO_TIMEOUT_MS_MAX },
+	[P_SCAN] = { COLO_A_GROUP_SCAN_MS, "scan", "scan_ms",
+		     UNIT_MS, COLO_SCAN_MS_MIN, COLO_SCAN_MS_MAX },
+	[P_FLOW_LIMIT] = { COLO_A_GROUP_FLOW_LIMIT, "flow-limit", "flow_limit",
+			   UNIT_BYTES, COLO_LIMIT_MIN, UINT32_MAX },
+	[P_GROUP_LIMIT] = { COLO_A_GROUP_GROUP_LIMIT, "group-limit",
+			    "group_limit", UNIT_BYTES, COLO_LIMIT_MIN,
+			    UINT32_MAX },
+	[P_MAX_FLOWS] = { COLO_A_GROUP_MAX_FLOWS, "max-flows", "max_flows",
+			  UNIT_COUNT, 1, COLO_MAX_FLOWS_MAX },
+	[P_ACTIONS] = { COLO_A_GROUP_ACTIONS, "actions", "actions",
+			UNIT_COUNT, 0, 0 },
+};
+
+/* Arguments of add and set: a parameter's index, or one of these. */
+enum { ARG_MODE = 100, ARG_COMPARING, ARG_PASSTHROUGH };
 
 static const struct keyword group_args[] = {
-	{ "timeout",	ARG_TIMEOUT },
+	{ "mode",		ARG_MODE },
+	{ "comparing",		ARG_COMPARING },
+	{ "passthrough",	ARG_PASSTHROUGH },
+	{ "timeout",		P_TIMEOUT },
+	{ "scan",		P_SCAN },
+	{ "flow-limit",		P_FLOW_LIMIT },
+	{ "group-limit",	P_GROUP_LIMIT },
+	{ "max-flows",		P_MAX_FLOWS },
 };
 
-/* For the kernel's error messages: which attribute it means. */
-static const char *const group_attr_names[COLO_A_GROUP_MAX + 1] = {
-	[COLO_A_GROUP_ID]		= "group id",
-	[COLO_A_GROUP_STATE]		= "state",
-	[COLO_A_GROUP_TIMEOUT_MS]	= "timeout",
-	[COLO_A_GROUP_ACTIONS]		= "actions",
-	[COLO_A_GROUP_STATS]		= "stats",
-};
-
-static const enum mnl_attr_data_type group_policy[COLO_A_GROUP_MAX + 1] = {
-	[COLO_A_GROUP_ID]		= MNL_TYPE_U32,
-	[COLO_A_GROUP_STATE]		= MNL_TYPE_U8,
-	[COLO_A_GROUP_TIMEOUT_MS]	= MNL_TYPE_U32,
-	[COLO_A_GROUP_ACTIONS]		= MNL_TYPE_U32,
-	[COLO_A_GROUP_STATS]		= MNL_TYPE_NESTED,
+static const struct keyword group_modes[] = {
+	{ "comparing",		COLO_STATE_COMPARING },
+	{ "passthrough",	COLO_STATE_PASSTHROUGH },
 };
 
 static const enum mnl_attr_data_type stats_policy[COLO_A_STATS_MAX + 1] = {
@@ -59,35 +88,50 @@ static const enum mnl_attr_data_type stats_policy[COLO_A_STATS_MAX + 1] = {
 	[COLO_A_STATS_DROPPED]		 = MNL_TYPE_U64,
 	[COLO_A_STATS_HELD_PACKETS]	 = MNL_TYPE_U64,
 	[COLO_A_STATS_HELD_BYTES]	 = MNL_TYPE_U64,
+	[COLO_A_STATS_COMPARED]		 = MNL_TYPE_U64,
+	[COLO_A_STATS_MISCOMPARES]	 = MNL_TYPE_U64,
+	[COLO_A_STATS_CHECKPOINTS]	 = MNL_TYPE_U64,
+	[COLO_A_STATS_TIMEOUTS]		 = MNL_TYPE_U64,
+	[COLO_A_STATS_FLOWS]		 = MNL_TYPE_U64,
+	[COLO_A_STATS_SECONDARY_HELD]	 = MNL_TYPE_U64,
+	[COLO_A_STATS_SECONDARY_DROPPED] = MNL_TYPE_U64,
 };
 
-/* How each counter is shown: text keyword and JSON key, in this order. */
+/*
+ * How each counter is shown: text line (0: primary packets, 1: the
+ * comparison), text keyword and JSON key, in this order.
+ */
 static const struct {
 	int type;
+	int line;
 	const char *text;
 	const char *json;
 } stats_fmt[] = {
-	{ COLO_A_STATS_PRIMARY_PACKETS,	  "primary",	"primary_packets" },
-	{ COLO_A_STATS_SECONDARY_PACKETS, "secondary",	"secondary_packets" },
-	{ COLO_A_STATS_RELEASED,	  "released",	"released" },
-	{ COLO_A_STATS_DROPPED,		  "dropped",	"dropped" },
-	{ COLO_A_STATS_HELD_PACKETS,	  "held",	"held_packets" },
-	{ COLO_A_STATS_HELD_BYTES,	  "held_bytes",	"held_bytes" },
+	{ COLO_A_STATS_PRIMARY_PACKETS,	  0, "primary",	"primary_packets" },
+	{ COLO_A_STATS_SECONDARY_PACKETS, 0, "secondary", "secondary_packets" },
+	{ COLO_A_STATS_RELEASED,	  0, "released", "released" },
+	{ COLO_A_STATS_DROPPED,		  0, "dropped",	"dropped" },
+	{ COLO_A_STATS_HELD_PACKETS,	  0, "held",	"held_packets" },
+	{ COLO_A_STATS_HELD_BYTES,	  0, "held_bytes", "held_bytes" },
+	{ COLO_A_STATS_COMPARED,	  1, "compared", "compared" },
+	{ COLO_A_STATS_MISCOMPARES,	  1, "miscompares", "miscompares" },
+	{ COLO_A_STATS_CHECKPOINTS,	  1, "checkpoints", "checkpoints" },
+	{ COLO_A_STATS_TIMEOUTS,	  1, "timeouts", "timeouts" },
+	{ COLO_A_STATS_FLOWS,		  1, "flows",	"flows" },
+	{ COLO_A_STATS_SECONDARY_HELD,	  1, "secondary_held", "secondary_held" },
+	{ COLO_A_STATS_SECONDARY_DROPPED, 1, "secondary_dropped",
+	  "secondary_dropped" },
 };
 
-static const char *const state_names[COLO_STATE_MAX + 1] = {
-	[COLO_STATE_PASSTHROUGH]	= "passthrough",
-	[COLO_STATE_COMPARING]		= "comparing",
-	[COLO_STATE_CHECKPOINT]		= "checkpoint",
-};
+#define STATS_LINES 2
 
 /* A group as the kernel described it; has_* say what it sent. */
 struct group_info {
 	uint32_t id;
-	bool has_state, has_timeout, has_actions, has_stats;
+	bool has_state, has_stats;
 	uint8_t state;
-	uint32_t timeout_ms;
-	uint32_t actions;
+	bool has_param[N_PARAMS];
+	uint32_t param[N_PARAMS];
 	bool has_stat[COLO_A_STATS_MAX + 1];
 	uint64_t stat[COLO_A_STATS_MAX + 1];
 };
@@ -100,15 +144,29 @@ struct group_list {
 
 void group_usage(FILE *f)
 {
+	char flow[16], group[16], min[16];
+
 	fprintf(f,
-		"Usage: %1$s group add ID [ timeout MS ]\n"
-		"       %1$s group set ID [ timeout MS ]\n"
+		"Usage: %1$s group add ID [ PARAMS ]\n"
+		"       %1$s group set ID [ PARAMS ]\n"
 		"       %1$s group { del | delete } ID\n"
 		"       %1$s [ -s ] [ -j [ -p ] ] group [ { show | list } [ ID ] ]\n"
 		"where  ID := 1-%2$" PRIu32 "\n"
-		"       MS := 1-%3$d (compare timeout in milliseconds, default %4$d)\n",
+		"       PARAMS := [ mode MODE | MODE ] [ timeout MS ] [ scan MS ]\n"
+		"                 [ flow-limit BYTES ] [ group-limit BYTES ] [ max-flows N ]\n"
+		"       MODE := { comparing | passthrough }\n"
+		"       timeout MS: compare timeout, 1-%3$d ms (default %4$d)\n"
+		"       scan MS: how often held packets are aged, %5$d-%6$d ms (default %7$d)\n"
+		"       flow-limit, group-limit BYTES: bytes held per flow (default %8$s)\n"
+		"           and per group (default %9$s), %10$s-%2$" PRIu32 ", suffixes k, m, g\n"
+		"       max-flows N: flow table size, 1-%11$u (default %12$d)\n",
 		PROG_NAME, UINT32_MAX, COLO_TIMEOUT_MS_MAX,
-		COLO_TIMEOUT_MS_DEFAULT);
+		COLO_TIMEOUT_MS_DEFAULT, COLO_SCAN_MS_MIN, COLO_SCAN_MS_MAX,
+		COLO_SCAN_MS_DEFAULT,
+		format_size(COLO_FLOW_LIMIT_DEFAULT, flow, sizeof(flow)),
+		format_size(COLO_GROUP_LIMIT_DEFAULT, group, sizeof(group)),
+		format_size(COLO_LIMIT_MIN, min, sizeof(min)),
+		COLO_MAX_FLOWS_MAX, COLO_MAX_FLOWS_DEFAULT);
 }
 
 /* ---- replies ---- */
@@ -120,7 +178,7 @@ static int parse_group(const struct nlmsghdr *nlh, struct group_info *g)
 	int err, i;
 
 	memset(g, 0, sizeof(*g));
-	err = genl_parse(nlh, tb, COLO_A_GROUP_MAX, group_policy);
+	err = genl_parse(nlh, tb, COLO_A_GROUP_MAX, colo_group_policy);
 	if (err)
 		return err;
 	if (!tb[COLO_A_GROUP_ID])
@@ -130,13 +188,13 @@ static int parse_group(const struct nlmsghdr *nlh, struct group_info *g)
 		g->has_state = true;
 		g->state = mnl_attr_get_u8(tb[COLO_A_GROUP_STATE]);
 	}
-	if (tb[COLO_A_GROUP_TIMEOUT_MS]) {
-		g->has_timeout = true;
-		g->timeout_ms = mnl_attr_get_u32(tb[COLO_A_GROUP_TIMEOUT_MS]);
-	}
-	if (tb[COLO_A_GROUP_ACTIONS]) {
-		g->has_actions = true;
-		g->actions = mnl_attr_get_u32(tb[COLO_A_GROUP_ACTIONS]);
+	for (i = 0; i < N_PARAMS; i++) {
+		const struct nlattr *attr = tb[group_params[i].attr];
+
+		if (attr) {
+			g->has_param[i] = true;
+			g->param[i] = mnl_attr_get_u32(attr);
+		}
 	}
 	if (tb[COLO_A_GROUP_STATS]) {
 		err = genl_parse_nested(tb[COLO_A_GROUP_STATS], st,
@@ -200,40 +258,54 @@ static int cmp_group(const void *a, const void *b)
 
 /* ---- output ---- */
 
-static const char *state_name(uint8_t state, char *buf, size_t size)
+/* "3000ms", "4Mb", "65536". */
+static const char *param_text(const struct group_param *p, uint32_t v,
+			      char *buf, size_t size)
 {
-	if (state <= COLO_STATE_MAX && state_names[state])
-		return state_names[state];
-	snprintf(buf, size, "unknown(%u)", state);
-	return buf;
+	switch (p->unit) {
+	case UNIT_MS:
+		snprintf(buf, size, "%" PRIu32 "ms", v);
+		return buf;
+	case UNIT_BYTES:
+		return format_size(v, buf, size);
+	default:
+		snprintf(buf, size, "%" PRIu32, v);
+		return buf;
+	}
 }
 
 static void print_group_text(const struct group_info *g, bool stats)
 {
 	char buf[32];
 	size_t i;
-	bool first = true;
+	int line;
 
 	printf("group %" PRIu32, g->id);
 	if (g->has_state)
-		printf(" state %s", state_name(g->state, buf, sizeof(buf)));
-	if (g->has_timeout)
-		printf(" timeout %" PRIu32 "ms", g->timeout_ms);
-	if (g->has_actions)
-		printf(" actions %" PRIu32, g->actions);
+		printf(" state %s", colo_state_name(g->state, buf, sizeof(buf)));
+	for (i = 0; i < N_PARAMS; i++)
+		if (g->has_param[i])
+			printf(" %s %s", group_params[i].name,
+			       param_text(&group_params[i], g->param[i], buf,
+					  sizeof(buf)));
 	putchar('\n');
 
 	if (!stats || !g->has_stats)
 		return;
-	for (i = 0; i < ARRAY_SIZE(stats_fmt); i++) {
-		if (!g->has_stat[stats_fmt[i].type])
-			continue;
-		printf("%s%s %" PRIu64, first ? "    " : " ", stats_fmt[i].text,
-		       g->stat[stats_fmt[i].type]);
-		first = false;
+	for (line = 0; line < STATS_LINES; line++) {
+		bool first = true;
+
+		for (i = 0; i < ARRAY_SIZE(stats_fmt); i++) {
+			if (stats_fmt[i].line != line ||
+			    !g->has_stat[stats_fmt[i].type])
+				continue;
+			printf("%s%s %" PRIu64, first ? "    " : " ",
+			       stats_fmt[i].text, g->stat[stats_fmt[i].type]);
+			first = false;
+		}
+		if (!first)
+			putchar('\n');
 	}
-	if (!first)
-		putchar('\n');
 }
 
 static void print_group_json(struct json *j, const struct group_info *g,
@@ -246,11 +318,10 @@ static void print_group_json(struct json *j, const struct group_info *g,
 	json_kv_u64(j, "group", g->id);
 	if (g->has_state)
 		json_kv_string(j, "state",
-			       state_name(g->state, buf, sizeof(buf)));
-	if (g->has_timeout)
-		json_kv_u64(j, "timeout_ms", g->timeout_ms);
-	if (g->has_actions)
-		json_kv_u64(j, "actions", g->actions);
+			       colo_state_name(g->state, buf, sizeof(buf)));
+	for (i = 0; i < N_PARAMS; i++)
+		if (g->has_param[i])
+			json_kv_u64(j, group_params[i].json, g->param[i]);
 	if (stats && g->has_stats) {
 		json_key(j, "stats");
 		json_object_begin(j);
@@ -284,63 +355,116 @@ static void print_groups(const struct group_list *list,
 
 /* ---- command line ---- */
 
-static int parse_id(const char *arg, uint32_t *id)
+/* What add and set were asked to change. */
+struct group_change {
+	uint32_t id;
+	bool has_mode;
+	uint8_t mode;		/* COLO_STATE_PASSTHROUGH or _COMPARING */
+	bool has[N_PARAMS];
+	uint32_t value[N_PARAMS];
+};
+
+static int parse_mode(const char *cmd, const char *arg, struct group_change *c)
 {
-	if (parse_u32(arg, 1, UINT32_MAX, id)) {
-		pr_err("invalid group id \"%s\": expected 1-%" PRIu32, arg,
-		       UINT32_MAX);
+	int mode;
+
+	if (c->has_mode) {
+		pr_err("group %s: mode given twice", cmd);
 		return EXIT_USAGE;
 	}
+	mode = keyword_lookup(arg, group_modes, ARRAY_SIZE(group_modes));
+	if (mode < 0) {
+		pr_err("invalid mode \"%s\": expected comparing or passthrough",
+		       arg);
+		return EXIT_USAGE;
+	}
+	c->has_mode = true;
+	c->mode = (uint8_t)mode;
 	return 0;
 }
 
-struct group_params {
-	uint32_t id;
-	bool has_timeout;
-	uint32_t timeout_ms;
-};
-
-/* "ID [ timeout MS ]" of add and set. */
-static int parse_params(const char *cmd, int argc, char **argv,
-			struct group_params *p)
+static int parse_param(const char *cmd, int idx, const char *arg,
+		       struct group_change *c)
 {
-	int i;
+	const struct group_param *p = &group_params[idx];
+	uint64_t v;
+	int err;
 
-	memset(p, 0, sizeof(*p));
+	if (c->has[idx]) {
+		pr_err("group %s: %s given twice", cmd, p->name);
+		return EXIT_USAGE;
+	}
+	switch (p->unit) {
+	case UNIT_BYTES:
+		err = parse_size(arg, p->min, p->max, &v);
+		if (err)
+			pr_err("invalid %s \"%s\": expected bytes %" PRIu32
+			       "-%" PRIu32 " (suffixes k, m, g allowed)",
+			       p->name, arg, p->min, p->max);
+		break;
+	case UNIT_MS:
+		err = parse_u64(arg, p->min, p->max, &v);
+		if (err)
+			pr_err("invalid %s \"%s\": expected milliseconds %" PRIu32
+			       "-%" PRIu32, p->name, arg, p->min, p->max);
+		break;
+	default:
+		err = parse_u64(arg, p->min, p->max, &v);
+		if (err)
+			pr_err("invalid %s \"%s\": expected %" PRIu32 "-%" PRIu32,
+			       p->name, arg, p->min, p->max);
+		break;
+	}
+	if (err)
+		return EXIT_USAGE;
+	c->has[idx] = true;
+	c->value[idx] = (uint32_t)v;
+	return 0;
+}
+
+/* "ID [ PARAMS ]" of add and set. */
+static int parse_change(const char *cmd, int argc, char **argv,
+			struct group_change *c)
+{
+	int i, arg;
+
+	memset(c, 0, sizeof(*c));
 	if (argc < 1) {
 		pr_err("group %s: missing group ID", cmd);
 		return EXIT_USAGE;
 	}
-	if (parse_id(argv[0], &p->id))
+	if (colo_parse_group_id(argv[0], &c->id))
 		return EXIT_USAGE;
 
 	for (i = 1; i < argc; i++) {
-		switch (keyword_lookup(argv[i], group_args,
-				       ARRAY_SIZE(group_args))) {
-		case ARG_TIMEOUT:
-			if (p->has_timeout) {
-				pr_err("group %s: timeout given twice", cmd);
+		arg = keyword_lookup(argv[i], group_args,
+				     ARRAY_SIZE(group_args));
+		switch (arg) {
+		case ARG_COMPARING:
+		case ARG_PASSTHROUGH:
+			if (parse_mode(cmd, argv[i], c))
 				return EXIT_USAGE;
-			}
-			if (++i >= argc) {
-				pr_err("group %s: missing value after \"%s\"",
-				       cmd, argv[i - 1]);
-				return EXIT_USAGE;
-			}
-			if (parse_u32(argv[i], 1, COLO_TIMEOUT_MS_MAX,
-				      &p->timeout_ms)) {
-				pr_err("invalid timeout \"%s\": expected milliseconds 1-%d",
-				       argv[i], COLO_TIMEOUT_MS_MAX);
-				return EXIT_USAGE;
-			}
-			p->has_timeout = true;
-			break;
-		default:
+			continue;
+		case KEYWORD_AMBIGUOUS:
+			pr_err("group %s: ambiguous argument \"%s\"", cmd,
+			       argv[i]);
+			coloctl_usage_hint("group");
+			return EXIT_USAGE;
+		case KEYWORD_UNKNOWN:
 			pr_err("group %s: unknown argument \"%s\"", cmd,
 			       argv[i]);
 			coloctl_usage_hint("group");
 			return EXIT_USAGE;
 		}
+		/* A keyword with a value. */
+		if (++i >= argc) {
+			pr_err("group %s: missing value after \"%s\"", cmd,
+			       argv[i - 1]);
+			return EXIT_USAGE;
+		}
+		if (arg == ARG_MODE ? parse_mode(cmd, argv[i], c) :
+				      parse_param(cmd, arg, argv[i], c))
+			return EXIT_USAGE;
 	}
 	return 0;
 }
@@ -356,7 +480,7 @@ static int parse_id_only(const char *cmd, int argc, char **argv,
 		pr_err("group %s: missing group ID", cmd);
 		return EXIT_USAGE;
 	}
-	if (parse_id(argv[0], id))
+	if (colo_parse_group_id(argv[0], id))
 		return EXIT_USAGE;
 	if (argc > 1) {
 		pr_err("group %s: unexpected argument \"%s\"", cmd, argv[1]);
@@ -368,32 +492,23 @@ static int parse_id_only(const char *cmd, int argc, char **argv,
 
 /* ---- commands ---- */
 
-static void init_req(struct genl_req *req, const struct genl_sock *gs,
-		     uint8_t cmd)
-{
-	genl_req_init(req, gs->family.id, cmd, COLO_FAMILY_VERSION,
-		      group_attr_names, ARRAY_SIZE(group_attr_names));
-}
-
 /* add, set and del: a request answered by an ack only. */
-static int group_change(uint8_t cmd, const struct group_params *p,
-			const struct coloctl_opts *opts)
+static int group_change_run(uint8_t cmd, const struct group_change *c,
+			    const struct coloctl_opts *opts)
 {
-	struct genl_sock gs;
-	struct genl_req req;
-	int err;
+	struct colo_attr attrs[N_PARAMS + 1];
+	size_t n = 0;
+	int i;
 
-	if (coloctl_connect(opts, &gs))
-		return EXIT_FAIL;
-	init_req(&req, &gs, cmd);
-	genl_req_put_u32(&req, COLO_A_GROUP_ID, p->id);
-	if (p->has_timeout)
-		genl_req_put_u32(&req, COLO_A_GROUP_TIMEOUT_MS, p->timeout_ms);
-	err = genl_do(&gs, &req, NULL, NULL);
-	if (err)
-		genl_perror(&gs, err, "group %" PRIu32, p->id);
-	genl_close(&gs);
-	return err ? EXIT_FAIL : EXIT_OK;
+	if (c->has_mode)
+		attrs[n++] = (struct colo_attr){ COLO_A_GROUP_MODE, 1, c->mode };
+	for (i = 0; i < N_PARAMS; i++)
+		if (c->has[i])
+			attrs[n++] = (struct colo_attr){
+				(uint16_t)group_params[i].attr, 4, c->value[i]
+			};
+	return colo_group_do(opts, cmd, c->id, attrs, n, "group %" PRIu32,
+			     c->id);
 }
 
 static int group_show(uint32_t id, const struct coloctl_opts *opts)
@@ -405,7 +520,7 @@ static int group_show(uint32_t id, const struct coloctl_opts *opts)
 
 	if (coloctl_connect(opts, &gs))
 		return EXIT_FAIL;
-	init_req(&req, &gs, COLO_CMD_GROUP_GET);
+	colo_req_init(&req, &gs, COLO_CMD_GROUP_GET);
 	if (id) {
 		genl_req_put_u32(&req, COLO_A_GROUP_ID, id);
 		err = genl_do(&gs, &req, group_cb, &list);
@@ -431,7 +546,7 @@ static int group_show(uint32_t id, const struct coloctl_opts *opts)
 
 int group_main(int argc, char **argv, const struct coloctl_opts *opts)
 {
-	struct group_params p = { 0 };
+	struct group_change c = { 0 };
 	uint32_t id;
 	int i, cmd;
 
@@ -448,17 +563,17 @@ int group_main(int argc, char **argv, const struct coloctl_opts *opts)
 	cmd = keyword_lookup(argv[0], group_cmds, ARRAY_SIZE(group_cmds));
 	switch (cmd) {
 	case GROUP_ADD:
-		if (parse_params("add", argc - 1, argv + 1, &p))
+		if (parse_change("add", argc - 1, argv + 1, &c))
 			return EXIT_USAGE;
-		return group_change(COLO_CMD_GROUP_NEW, &p, opts);
+		return group_change_run(COLO_CMD_GROUP_NEW, &c, opts);
 	case GROUP_SET:
-		if (parse_params("set", argc - 1, argv + 1, &p))
+		if (parse_change("set", argc - 1, argv + 1, &c))
 			return EXIT_USAGE;
-		return group_change(COLO_CMD_GROUP_SET, &p, opts);
+		return group_change_run(COLO_CMD_GROUP_SET, &c, opts);
 	case GROUP_DEL:
-		if (parse_id_only("del", argc - 1, argv + 1, false, &p.id))
+		if (parse_id_only("del", argc - 1, argv + 1, false, &c.id))
 			return EXIT_USAGE;
-		return group_change(COLO_CMD_GROUP_DEL, &p, opts);
+		return group_change_run(COLO_CMD_GROUP_DEL, &c, opts);
 	case GROUP_SHOW:
 		if (parse_id_only("show", argc - 1, argv + 1, true, &id))
 			return EXIT_USAGE;

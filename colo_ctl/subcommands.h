@@ -34,6 +34,12 @@ struct subcommand {
 
 int group_main(int argc, char **argv, const struct coloctl_opts *opts);
 void group_usage(FILE *f);
+int flow_main(int argc, char **argv, const struct coloctl_opts *opts);
+void flow_usage(FILE *f);
+int checkpoint_main(int argc, char **argv, const struct coloctl_opts *opts);
+void checkpoint_usage(FILE *f);
+int monitor_main(int argc, char **argv, const struct coloctl_opts *opts);
+void monitor_usage(FILE *f);
 
 /*
  * Enters opts->netns, opens a generic netlink socket and resolves the colo

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -80,6 +81,73 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 		return err;
 	*out = (uint32_t)v;
 	return 0;
+}
+
+int parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char digits[32];
+	size_t n = 0;
+	uint64_t v, mult = 1;
+	const char *p;
+	int err;
+
+	if (!s)
+		return -EINVAL;
+	for (p = s; *p >= '0' && *p <= '9'; p++)
+		n++;
+	switch (*p) {
+	case 'k': case 'K':
+		mult = 1ULL << 10;
+		p++;
+		break;
+	case 'm': case 'M':
+		mult = 1ULL << 20;
+		p++;
+		break;
+	case 'g': case 'G':
+		mult = 1ULL << 30;
+		p++;
+		break;
+	}
+	if (*p == 'b' || *p == 'B')
+		p++;
+	if (!n || *p)
+		return -EINVAL;
+	if (n >= sizeof(digits))
+		return -ERANGE;		/* digits only: just too large */
+	memcpy(digits, s, n);
+	digits[n] = '\0';
+	err = parse_u64(digits, 0, UINT64_MAX, &v);
+	if (err)
+		return err;
+	if (v > UINT64_MAX / mult)
+		return -ERANGE;
+	v *= mult;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+const char *format_size(uint64_t v, char *buf, size_t size)
+{
+	static const struct {
+		unsigned int shift;
+		const char *unit;
+	} units[] = { { 30, "Gb" }, { 20, "Mb" }, { 10, "Kb" } };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		uint64_t mask = (1ULL << units[i].shift) - 1;
+
+		if (v && !(v & mask)) {
+			snprintf(buf, size, "%" PRIu64 "%s", v >> units[i].shift,
+				 units[i].unit);
+			return buf;
+		}
+	}
+	snprintf(buf, size, "%" PRIu64 "b", v);
+	return buf;
 }
 
 bool is_help(const char *arg)

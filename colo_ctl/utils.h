@@ -34,6 +34,20 @@ void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/*
+ * Parses a size in bytes in [@min, @max], like tc: decimal digits, then
+ * optionally k/K, m/M or g/G (1024-based), then optionally b/B ("4M",
+ * "64k", "4Mb", "4096b").  Same errors as parse_u64(); a size that does
+ * not fit in 64 bits is -ERANGE.
+ */
+int parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/*
+ * Formats @v bytes in the largest unit that divides it exactly: "4Mb",
+ * "64Kb", "1Gb", "100000b", so that parse_size() reads it back.
+ */
+const char *format_size(uint64_t v, char *buf, size_t size);
+
 /* Is @arg "help", "-h" or "--help"? */
 bool is_help(const char *arg);
 

@@ -3,7 +3,8 @@
 #
 # Command line tests of coloctl: exit status, stdout and stderr of usage
 # errors, help, the missing-module path, and - through the fake colo family
-# tests/fakekernel.so (LD_PRELOAD) - of every command.
+# tests/fakekernel.so (LD_PRELOAD) - of every command: what it prints, and
+# what it sent to the kernel (the fake's request log).
 #
 #   tests/cli.sh COLOCTL [FAKEKERNEL_SO]
 #
@@ -34,8 +35,8 @@ export ASAN_OPTIONS
 check() {
 	name=$1 want_rc=$2 want_out=$3 want_err=$4
 	shift 5
-	# shellcheck disable=SC2086
-	$WRAP "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"
+	# shellcheck disable=SC2086 # word splitting wanted
+	env $CHECK_ENV $WRAP "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	ok=1
 	[ "$rc" = "$want_rc" ] || ok=0
@@ -59,6 +60,15 @@ check() {
 	fi
 }
 
+# envcheck "VAR=VALUE ..." NAME ...: check with these variables set
+CHECK_ENV=
+envcheck() {
+	CHECK_ENV=$1
+	shift
+	check "$@"
+	CHECK_ENV=
+}
+
 fake() {
 	LD_PRELOAD=$FAKE
 	export LD_PRELOAD
@@ -68,7 +78,34 @@ fake() {
 }
 
 unfake() {
-	unset LD_PRELOAD COLO_FAKE_MODE COLO_FAKE_GROUPS
+	unset LD_PRELOAD COLO_FAKE_MODE COLO_FAKE_GROUPS COLO_FAKE_FLOWS \
+		COLO_FAKE_EVENTS COLO_FAKE_LOG
+}
+
+# The requests the fake kernel saw since the last call: checklog NAME WANT
+checklog() {
+	if printf '%s\n' "$2" | cmp -s - "$TMP/log"; then
+		pass=$((pass + 1))
+		echo "ok - $1"
+	else
+		fail=$((fail + 1))
+		echo "not ok - $1"
+		sed 's/^/#   log: /' "$TMP/log"
+	fi
+	: >"$TMP/log"
+}
+
+# A result computed by the caller: result NAME CONDITION-STATUS
+result() {
+	if [ "$2" = 0 ]; then
+		pass=$((pass + 1))
+		echo "ok - $1"
+	else
+		fail=$((fail + 1))
+		echo "not ok - $1"
+		sed 's/^/#   stdout: /' "$TMP/out"
+		sed 's/^/#   stderr: /' "$TMP/err"
+	fi
 }
 
 NL='
@@ -102,6 +139,48 @@ check "show extra" 2 "" "~^coloctl: group show: unexpected argument \"x\"" -- gr
 check "unknown command" 2 "" "~^coloctl: group: unknown command \"frob\"" -- group frob
 check "ambiguous command" 2 "" "~^coloctl: group: ambiguous command \"s\"" -- group s
 
+# group parameters
+check "mode bogus" 2 "" 'coloctl: invalid mode "on": expected comparing or passthrough' -- group add 1 mode on
+check "mode checkpoint" 2 "" 'coloctl: invalid mode "checkpoint": expected comparing or passthrough' -- group set 1 mode checkpoint
+check "mode missing" 2 "" 'coloctl: group set: missing value after "mode"' -- group set 1 mode
+check "mode twice" 2 "" 'coloctl: group set: mode given twice' -- group set 1 comparing mode passthrough
+check "mode twice bare" 2 "" 'coloctl: group add: mode given twice' -- group add 1 comparing p
+check "ambiguous argument" 2 "" "coloctl: group set: ambiguous argument \"m\"${NL}coloctl: try \"coloctl group help\"" -- group set 1 m 3
+check "actions not settable" 2 "" "~^coloctl: group set: unknown argument \"actions\"" -- group set 1 actions 3
+check "scan too small" 2 "" 'coloctl: invalid scan "9": expected milliseconds 10-60000' -- group add 1 scan 9
+check "scan too big" 2 "" 'coloctl: invalid scan "60001": expected milliseconds 10-60000' -- group set 1 scan 60001
+check "scan suffix" 2 "" 'coloctl: invalid scan "1k": expected milliseconds 10-60000' -- group set 1 scan 1k
+check "scan twice" 2 "" 'coloctl: group add: scan given twice' -- group add 1 scan 10 scan 20
+check "flow-limit too small" 2 "" 'coloctl: invalid flow-limit "63k": expected bytes 65536-4294967295 (suffixes k, m, g allowed)' -- group add 1 flow-limit 63k
+check "flow-limit garbage" 2 "" 'coloctl: invalid flow-limit "1x": expected bytes 65536-4294967295 (suffixes k, m, g allowed)' -- group add 1 flow-limit 1x
+check "flow-limit missing" 2 "" 'coloctl: group add: missing value after "flow-limit"' -- group add 1 flow-limit
+check "group-limit 4g" 2 "" 'coloctl: invalid group-limit "4g": expected bytes 65536-4294967295 (suffixes k, m, g allowed)' -- group set 1 group-limit 4g
+check "group-limit negative" 2 "" 'coloctl: invalid group-limit "-1m": expected bytes 65536-4294967295 (suffixes k, m, g allowed)' -- group set 1 group-limit -1m
+check "group-limit twice" 2 "" 'coloctl: group set: group-limit given twice' -- group set 1 group-limit 1m g 2m
+check "max-flows 0" 2 "" 'coloctl: invalid max-flows "0": expected 1-4194304' -- group add 1 max-flows 0
+check "max-flows too big" 2 "" 'coloctl: invalid max-flows "4194305": expected 1-4194304' -- group add 1 max-flows 4194305
+check "max-flows suffix" 2 "" 'coloctl: invalid max-flows "64k": expected 1-4194304' -- group add 1 max-flows 64k
+
+# flow
+check "flow without group" 2 "" "coloctl: flow show: missing \"group ID\"${NL}coloctl: try \"coloctl flow help\"" -- flow
+check "flow show without group" 2 "" "~^coloctl: flow show: missing \"group ID\"" -- flow show
+check "flow show group without id" 2 "" 'coloctl: flow show: missing value after "group"' -- flow show group
+check "flow show group 0" 2 "" 'coloctl: invalid group id "0": expected 1-4294967295' -- flow show group 0
+check "flow show id only" 2 "" "~^coloctl: flow show: unknown argument \"1\"" -- flow show 1
+check "flow show extra" 2 "" "~^coloctl: flow show: unexpected argument \"x\"" -- flow show group 1 x
+check "flow unknown command" 2 "" "~^coloctl: flow: unknown command \"del\"" -- flow del group 1
+
+# checkpoint
+check "checkpoint without id" 2 "" "coloctl: checkpoint: missing group ID${NL}coloctl: try \"coloctl checkpoint help\"" -- checkpoint
+check "checkpoint without step" 2 "" "~^coloctl: checkpoint 1: missing step" -- checkpoint 1
+check "checkpoint unknown step" 2 "" "coloctl: checkpoint: unknown step \"ready\"${NL}coloctl: try \"coloctl checkpoint help\"" -- checkpoint 1 ready
+check "checkpoint id 0" 2 "" 'coloctl: invalid group id "0": expected 1-4294967295' -- checkpoint 0 "done"
+check "checkpoint step first" 2 "" 'coloctl: invalid group id "done": expected 1-4294967295' -- checkpoint "done" 1
+check "checkpoint extra" 2 "" "~^coloctl: checkpoint done: unexpected argument \"now\"" -- checkpoint 1 "done" now
+
+# monitor
+check "monitor extra" 2 "" "coloctl: monitor: unexpected argument \"group\"${NL}coloctl: try \"coloctl monitor help\"" -- monitor group 1
+
 # ---- help: exit 0, usage on stdout ----
 check "help" 0 "~^Usage: coloctl " "" -- help
 check "-j help" 0 "~^Usage: coloctl " "" -- -j help
@@ -111,6 +190,15 @@ check "help group" 0 "~^Usage: coloctl group add ID" "" -- help group
 check "group help" 0 "~^Usage: coloctl group add ID" "" -- group help
 check "help after args" 0 "~^Usage: coloctl group add ID" "" -- group add 1 timeout help
 check "help bogus" 2 "" "~^coloctl: unknown object \"bogus\"" -- help bogus
+check "help lists objects" 0 "~^where  OBJECT := \{ group \| flow \| checkpoint \| monitor \}$" "" -- help
+check "group help params" 0 "~max-flows N: flow table size, 1-4194304 \(default 65536\)" "" -- group help
+check "help flow" 0 "~^Usage: coloctl \[ -j \[ -p \] \] flow \[ \{ show \| list \} \] group ID$" "" -- help flow
+check "flow help" 0 "~^Usage: coloctl .* flow " "" -- flow show group help
+check "help checkpoint" 0 "~^       STEP := \{ done \}$" "" -- help checkpoint
+check "checkpoint help" 0 "~^Usage: coloctl checkpoint ID STEP$" "" -- checkpoint 1 help
+check "help monitor" 0 "~^Usage: coloctl \[ -j \] \[ -n NETNS \] monitor$" "" -- help monitor
+check "monitor help" 0 "~checkpoint-request group ID reason REASON" "" -- monitor help
+check "object abbreviations" 0 "~^Usage: coloctl checkpoint" "" -- c help
 check "-V" 0 "~^coloctl [0-9][^ ]* \(generic netlink family \"colo\" version 1\)$" "" -- -V
 check "--version" 0 "~^coloctl " "" -- --version
 
@@ -125,6 +213,9 @@ else
 	check "real kernel: module missing (show)" 1 "" "$MISSING" -- group show
 	check "real kernel: module missing (add)" 1 "" "$MISSING" -- group add 1 timeout 3000
 	check "real kernel: module missing (-n self)" 1 "" "$MISSING" -- -n /proc/self/ns/net -j group
+	check "real kernel: module missing (flow)" 1 "" "$MISSING" -- flow show group 1
+	check "real kernel: module missing (checkpoint)" 1 "" "$MISSING" -- checkpoint 1 "done"
+	check "real kernel: module missing (monitor)" 1 "" "$MISSING" -- -j monitor
 fi
 
 if [ -z "$FAKE" ]; then
@@ -212,6 +303,230 @@ group 9 state unknown(17) timeout 1ms actions 4294967295
 		else
 			fail=$((fail + 1)); echo "not ok - fake: write error (rc $rc)"; cat "$TMP/err"
 		fi
+	fi
+
+	# ---- a comparator kernel: parameters, counters, flows, events ----
+	COLO_FAKE_LOG=$TMP/log
+	export COLO_FAKE_LOG
+	: >"$TMP/log"
+	fake "" "1:1:3000:2:100:4194304:67108864:65536,3:0:10:1:10:100000:65536:1,7:2:500:0"
+	check "fake: show parameters" 0 "group 1 state comparing timeout 3000ms scan 100ms flow-limit 4Mb group-limit 64Mb max-flows 65536 actions 2
+group 3 state passthrough timeout 10ms scan 10ms flow-limit 100000b group-limit 64Kb max-flows 1 actions 1
+group 7 state checkpoint timeout 500ms actions 0" "" -- group show
+	check "fake: -s new counters" 0 "group 1 state comparing timeout 3000ms scan 100ms flow-limit 4Mb group-limit 64Mb max-flows 65536 actions 2
+    primary 10 secondary 9 released 10 dropped 0 held 0 held_bytes 0
+    compared 8 miscompares 1 checkpoints 2 timeouts 1 flows 3 secondary_held 4 secondary_dropped 5" "" -- -s group show 1
+	check "fake: -j -s new keys" 0 '[{"group":1,"state":"comparing","timeout_ms":3000,"scan_ms":100,"flow_limit":4194304,"group_limit":67108864,"max_flows":65536,"actions":2,"stats":{"primary_packets":10,"secondary_packets":9,"released":10,"dropped":0,"held_packets":0,"held_bytes":0,"compared":8,"miscompares":1,"checkpoints":2,"timeouts":1,"flows":3,"secondary_held":4,"secondary_dropped":5}}]' "" -- -j -s group show 1
+	check "fake: -j parameters" 0 '[{"group":3,"state":"passthrough","timeout_ms":10,"scan_ms":10,"flow_limit":100000,"group_limit":65536,"max_flows":1,"actions":1}]' "" -- -j group show 3
+	checklog "fake: show requests" "get dump
+get id=1
+get id=1
+get id=3"
+
+	check "fake: add with every parameter" 0 "" "" -- group add 2 mode comparing timeout 100 scan 50 flow-limit 64k group-limit 1g max-flows 10
+	checklog "fake: add sent every attribute" "new id=2 mode=1/u8 timeout=100 scan=50 flow_limit=65536 group_limit=1073741824 max_flows=10"
+	check "fake: add limits at the edges" 0 "" "" -- group add 4 flow-limit 65536 group-limit 4294967295 max-flows 4194304 scan 60000
+	checklog "fake: add limits sent" "new id=4 scan=60000 flow_limit=65536 group_limit=4294967295 max_flows=4194304"
+	check "fake: set comparing" 0 "" "" -- group set 1 comparing
+	checklog "fake: set comparing sent MODE 1" "set id=1 mode=1/u8"
+	check "fake: set passthrough" 0 "" "" -- group set 1 passthrough
+	checklog "fake: set passthrough sent MODE 0" "set id=1 mode=0/u8"
+	check "fake: set abbreviated" 0 "" "" -- g se 1 p t 7 s 20 f 4Mb g 8M max 2
+	checklog "fake: set abbreviated sent" "set id=1 mode=0/u8 timeout=7 scan=20 flow_limit=4194304 group_limit=8388608 max_flows=2"
+	check "fake: set nothing" 0 "" "" -- group set 1
+	checklog "fake: set nothing sent the id" "set id=1"
+	check "fake: del" 0 "" "" -- group del 3
+	checklog "fake: del sent the id" "del id=3"
+	check "fake: set missing group" 1 "" 'coloctl: group 5: No such file or directory' -- group set 5 comparing
+	: >"$TMP/log"
+
+	# flows
+	COLO_FAKE_FLOWS=tcp4,tcp4vlan,icmp4,icmp6,gre,sctp,minimal,arpaddr,two
+	export COLO_FAKE_FLOWS
+	check "fake: flow show" 0 "ether 0x0806 primary 1 secondary 1 held 768 idle 0ms
+ether 0x0806
+icmp 10.0.0.1 <-> 10.0.0.2 id 77 primary 0 secondary 0 held 0 idle 0ms
+tcp 10.0.0.1:80 <-> 10.0.0.2:7000 vlan 5 primary 2 secondary 0 held 4352 idle 120ms
+tcp 10.0.0.1:43210 <-> 10.0.0.2:7000 primary 2 secondary 0 held 4352 idle 120ms closed
+47 10.0.0.3 <-> 10.0.0.4 primary 0 secondary 0 held 0 idle 0ms
+ip 10.0.0.5 <-> 10.0.0.6
+132 10.0.0.7:9 <-> 10.0.0.2:0
+udp [fd00::1]:53 <-> [fd00::2]:5353 primary 0 secondary 1 held 0 idle 5ms
+icmpv6 fd00::10 <-> fd00::20 id 9 vlan 4095" "" -- flow show group 1
+	checklog "fake: flow show sent a dump for the group" "flows dump id=1"
+	check "fake: flow -j" 0 '[{"proto":"ether","ethertype":2054,"vlan":0,"primary_queued":1,"secondary_queued":1,"held_bytes":768,"idle_ms":0,"closed":false},{"proto":"ether","ethertype":2054,"vlan":0},{"proto":"icmp","ethertype":2048,"vlan":0,"addr_a":"10.0.0.1","addr_b":"10.0.0.2","id":77,"primary_queued":0,"secondary_queued":0,"held_bytes":0,"idle_ms":0,"closed":false},{"proto":"tcp","ethertype":2048,"vlan":5,"addr_a":"10.0.0.1","port_a":80,"addr_b":"10.0.0.2","port_b":7000,"primary_queued":2,"secondary_queued":0,"held_bytes":4352,"idle_ms":120,"closed":false},{"proto":"tcp","ethertype":2048,"vlan":0,"addr_a":"10.0.0.1","port_a":43210,"addr_b":"10.0.0.2","port_b":7000,"primary_queued":2,"secondary_queued":0,"held_bytes":4352,"idle_ms":120,"closed":true},{"proto":"47","ethertype":2048,"vlan":0,"addr_a":"10.0.0.3","addr_b":"10.0.0.4","primary_queued":0,"secondary_queued":0,"held_bytes":0,"idle_ms":0,"closed":false},{"proto":"ip","ethertype":2048,"vlan":0,"addr_a":"10.0.0.5","addr_b":"10.0.0.6"},{"proto":"132","ethertype":2048,"vlan":0,"addr_a":"10.0.0.7","port_a":9,"addr_b":"10.0.0.2","port_b":0},{"proto":"udp","ethertype":34525,"vlan":0,"addr_a":"fd00::1","port_a":53,"addr_b":"fd00::2","port_b":5353,"primary_queued":0,"secondary_queued":1,"held_bytes":0,"idle_ms":5,"closed":false},{"proto":"icmpv6","ethertype":34525,"vlan":4095,"addr_a":"fd00::10","addr_b":"fd00::20","id":9}]' "" -- -j flow show group 1
+	envcheck "COLO_FAKE_FLOWS=tcp4" "fake: flow -j -p" 0 '[
+    {
+        "proto": "tcp",
+        "ethertype": 2048,
+        "vlan": 0,
+        "addr_a": "10.0.0.1",
+        "port_a": 43210,
+        "addr_b": "10.0.0.2",
+        "port_b": 7000,
+        "primary_queued": 2,
+        "secondary_queued": 0,
+        "held_bytes": 4352,
+        "idle_ms": 120,
+        "closed": true
+    }
+]' "" -- -j -p flow list group 1
+	envcheck "COLO_FAKE_FLOWS=" "fake: no flows" 0 "" "" -- flow show group 1
+	envcheck "COLO_FAKE_FLOWS=" "fake: no flows json" 0 "[]" "" -- -j flow group 1
+	envcheck "COLO_FAKE_FLOWS=nogroupid,future" "fake: flows without group id, newer attributes" 0 "tcp 10.0.0.1:43210 <-> 10.0.0.2:7000 primary 2 secondary 0 held 4352 idle 120ms closed
+udp [fd00::1]:53 <-> [fd00::2]:5353 primary 0 secondary 1 held 0 idle 5ms" "" -- flow show group 1
+	check "fake: flows of a missing group (dump error, extack)" 1 "" 'coloctl: group 5: cannot list flows: group 5 does not exist' -- -j flow show group 5
+	for hostile in shortaddr longaddr mixaddr oneaddr noether badnest badtype badclosed noflow othergroup dup; do
+		envcheck "COLO_FAKE_FLOWS=tcp4,udp6,$hostile" "fake: malformed flow ($hostile)" 1 "" 'coloctl: group 1: cannot list flows: Bad message (malformed reply from the kernel)' -- flow show group 1
+	done
+	envcheck "COLO_FAKE_FLOWS=tcp4,shortaddr" "fake: malformed flow, json" 1 "" 'coloctl: group 1: cannot list flows: Bad message (malformed reply from the kernel)' -- -j flow show group 1
+	: >"$TMP/log"
+
+	# many flows: several datagrams, sorted
+	COLO_FAKE_FLOWS=many:3000 $WRAP "$BIN" flow show group 1 >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ $rc = 0 ] && [ "$(wc -l <"$TMP/out")" = 3000 ] && [ ! -s "$TMP/err" ] &&
+		[ "$(head -1 "$TMP/out")" = "tcp 10.0.0.1:43210 <-> 10.0.0.2:7000 primary 2 secondary 0 held 4352 idle 120ms closed" ] &&
+		[ "$(tail -1 "$TMP/out")" = "tcp 10.11.183.1:43210 <-> 10.0.0.2:7000 primary 2 secondary 0 held 4352 idle 120ms closed" ] &&
+		sort -c -t. -k2,2n -k3,3n "$TMP/out"
+	result "fake: 3000 flows" $?
+	: >"$TMP/log"
+
+	# checkpoint
+	check "fake: checkpoint done" 0 "" "" -- checkpoint 7 "done"
+	checklog "fake: checkpoint done sent CHECKPOINT_DONE" "checkpoint-done id=7"
+	check "fake: checkpoint d" 0 "" "" -- -j c 7 d
+	check "fake: checkpoint not outstanding (extack)" 1 "" 'coloctl: group 1: checkpoint done: group 1 has no checkpoint outstanding' -- checkpoint 1 "done"
+	check "fake: checkpoint missing group" 1 "" 'coloctl: group 5: checkpoint done: No such file or directory' -- checkpoint 5 "done"
+	unset COLO_FAKE_LOG
+
+	fake eperm "7:2:500:0"
+	check "fake: checkpoint EPERM" 1 "" 'coloctl: group 7: checkpoint done: Operation not permitted (CAP_NET_ADMIN is required)' -- checkpoint 7 "done"
+	check "fake: set EPERM" 1 "" 'coloctl: group 7: Operation not permitted (CAP_NET_ADMIN is required)' -- group set 7 passthrough
+	envcheck "COLO_FAKE_FLOWS=tcp4" "fake: flow show needs no privileges" 0 "~^tcp " "" -- flow show group 7
+
+	# monitor
+	EVENTS_TEXT="checkpoint-request group 1 reason miscompare flow tcp 10.0.0.1:43210 <-> 10.0.0.2:7000
+checkpoint-request group 2 reason timeout
+checkpoint-request group 3 reason memory flow udp [fd00::1]:53 <-> [fd00::2]:5353
+checkpoint-request group 1 reason flow-limit flow icmp 10.0.0.1 <-> 10.0.0.2 id 77
+checkpoint-request group 4294967295 reason none flow tcp 10.0.0.1:80 <-> 10.0.0.2:7000 vlan 5
+checkpoint-request group 1 reason miscompare flow ether 0x0806
+checkpoint-request group 1 reason unknown(9)
+checkpoint-request group 1
+checkpoint-request group 5 reason timeout
+checkpoint-request group 6 reason memory flow icmpv6 fd00::10 <-> fd00::20 id 9 vlan 4095
+event 42 group 3
+event 43
+checkpoint-request group 7 reason timeout
+checkpoint-request group 1 reason miscompare flow tcp 10.0.0.1:43210 <-> 10.0.0.2:7000"
+	EVENTS_JSON='{"event":"checkpoint-request","group":1,"reason":"miscompare","flow":{"proto":"tcp","ethertype":2048,"vlan":0,"addr_a":"10.0.0.1","port_a":43210,"addr_b":"10.0.0.2","port_b":7000}}
+{"event":"checkpoint-request","group":2,"reason":"timeout"}
+{"event":"checkpoint-request","group":3,"reason":"memory","flow":{"proto":"udp","ethertype":34525,"vlan":0,"addr_a":"fd00::1","port_a":53,"addr_b":"fd00::2","port_b":5353}}
+{"event":"checkpoint-request","group":1,"reason":"flow-limit","flow":{"proto":"icmp","ethertype":2048,"vlan":0,"addr_a":"10.0.0.1","addr_b":"10.0.0.2","id":77}}
+{"event":"checkpoint-request","group":4294967295,"reason":"none","flow":{"proto":"tcp","ethertype":2048,"vlan":5,"addr_a":"10.0.0.1","port_a":80,"addr_b":"10.0.0.2","port_b":7000}}
+{"event":"checkpoint-request","group":1,"reason":"miscompare","flow":{"proto":"ether","ethertype":2054,"vlan":0}}
+{"event":"checkpoint-request","group":1,"reason":"unknown(9)"}
+{"event":"checkpoint-request","group":1}
+{"event":"checkpoint-request","group":5,"reason":"timeout"}
+{"event":"checkpoint-request","group":6,"reason":"memory","flow":{"proto":"icmpv6","ethertype":34525,"vlan":4095,"addr_a":"fd00::10","addr_b":"fd00::20","id":9}}
+{"event":"unknown(42)","group":3}
+{"event":"unknown(43)"}
+{"event":"checkpoint-request","group":7,"reason":"timeout"}
+{"event":"checkpoint-request","group":1,"reason":"miscompare","flow":{"proto":"tcp","ethertype":2048,"vlan":0,"addr_a":"10.0.0.1","port_a":43210,"addr_b":"10.0.0.2","port_b":7000,"primary_queued":2,"secondary_queued":0,"held_bytes":4352,"idle_ms":120,"closed":true}}'
+	EVENTS_ERR="coloctl: warning: malformed checkpoint-request event ignored
+coloctl: warning: malformed checkpoint-request event ignored
+coloctl: warning: malformed checkpoint-request event ignored
+coloctl: warning: malformed checkpoint-request event ignored
+coloctl: warning: malformed event ignored
+coloctl: warning: truncated netlink message ignored
+coloctl: warning: events were lost (the receive buffer overran)"
+	fake selfint ""
+	COLO_FAKE_EVENTS=miscompare,timeout,memory,flowlimit,vlan,arp,reason9,noreason,nogroup,badflow,shortaddr,pair,badattr,unknown,unknown-bare,headless,foreign,trunc,lost,fullflow,ctrl-other,ctrl-new
+	export COLO_FAKE_EVENTS
+	check "fake: monitor (SIGINT)" 0 "$EVENTS_TEXT" "$EVENTS_ERR" -- monitor
+	check "fake: monitor -j" 0 "$EVENTS_JSON" "$EVENTS_ERR" -- -j monitor
+	check "fake: monitor -j after the object" 0 "$EVENTS_JSON" "$EVENTS_ERR" -- monitor -j
+	check "fake: monitor -json -pretty: still one object a line" 0 "$EVENTS_JSON" "$EVENTS_ERR" -- -json -pretty monitor
+	fake selfterm ""
+	check "fake: monitor (SIGTERM), -n" 0 "$EVENTS_TEXT" "$EVENTS_ERR" -- -n /proc/self/ns/net monitor
+	envcheck "COLO_FAKE_EVENTS=" "fake: monitor, no events" 0 "" "" -- monitor
+	envcheck "COLO_FAKE_EVENTS=miscompare,unload,timeout" "fake: monitor, module unloaded" 1 "checkpoint-request group 1 reason miscompare flow tcp 10.0.0.1:43210 <-> 10.0.0.2:7000" 'coloctl: the colo generic netlink family is gone (colo_compare module unloaded)' -- monitor
+	envcheck "COLO_FAKE_MODE=selfterm,noctrl COLO_FAKE_EVENTS=miscompare,unload,timeout" "fake: monitor without nlctrl" 0 "checkpoint-request group 1 reason miscompare flow tcp 10.0.0.1:43210 <-> 10.0.0.2:7000
+checkpoint-request group 2 reason timeout" "" -- monitor
+	envcheck "COLO_FAKE_MODE=recverr COLO_FAKE_EVENTS=timeout" "fake: monitor, socket error" 1 "checkpoint-request group 2 reason timeout" 'coloctl: cannot receive events: Input/output error' -- monitor
+	envcheck "COLO_FAKE_MODE=nomcgrp" "fake: monitor, no events group" 1 "" 'coloctl: the colo family has no "events" multicast group (an older colo_compare module?)' -- monitor
+	envcheck "COLO_FAKE_MODE=joineperm" "fake: monitor, join refused" 1 "" 'coloctl: cannot join the "events" multicast group: Operation not permitted (CAP_NET_ADMIN is required)' -- -j monitor
+	envcheck "COLO_FAKE_MODE=missing" "fake: monitor, module missing" 1 "" "$MISSING" -- monitor
+	if [ -w /dev/full ]; then
+		COLO_FAKE_EVENTS=timeout,miscompare $WRAP "$BIN" monitor >/dev/full 2>"$TMP/err"
+		rc=$?
+		[ $rc = 1 ] && printf '%s\n' 'coloctl: cannot write to standard output: No space left on device' | cmp -s - "$TMP/err"
+		: >"$TMP/out"
+		result "fake: monitor write error" $?
+	fi
+
+	# a real signal, and the lines must come through a pipe one by one
+	fake "" ""
+	COLO_FAKE_EVENTS=miscompare,timeout
+	export COLO_FAKE_EVENTS
+	rm -f "$TMP/fifo"
+	mkfifo "$TMP/fifo"
+	$WRAP "$BIN" -j monitor >"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	( sleep 30; kill -KILL $pid 2>/dev/null ) &
+	dog=$!
+	{
+		read -r l1 && read -r l2 &&
+		[ "$l1" = '{"event":"checkpoint-request","group":1,"reason":"miscompare","flow":{"proto":"tcp","ethertype":2048,"vlan":0,"addr_a":"10.0.0.1","port_a":43210,"addr_b":"10.0.0.2","port_b":7000}}' ] &&
+		[ "$l2" = '{"event":"checkpoint-request","group":2,"reason":"timeout"}' ] &&
+		kill -TERM $pid
+		ok=$?
+		cat >"$TMP/out"
+	} <"$TMP/fifo"
+	wait $pid
+	rc=$?
+	kill $dog 2>/dev/null
+	wait $dog 2>/dev/null
+	[ $ok = 0 ] && [ $rc = 0 ] && [ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ]
+	result "fake: monitor flushes each line, exits 0 on SIGTERM" $?
+
+	# SIGINT: a background job of a script ignores it, and keeps doing so
+	$WRAP "$BIN" monitor >"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	( sleep 30; kill -KILL $pid 2>/dev/null ) &
+	dog=$!
+	{
+		read -r l1 && read -r l2 && kill -INT $pid && sleep 1 &&
+		kill -0 $pid && kill -TERM $pid
+		ok=$?
+		cat >"$TMP/out"
+	} <"$TMP/fifo"
+	wait $pid
+	rc=$?
+	kill $dog 2>/dev/null
+	wait $dog 2>/dev/null
+	[ $ok = 0 ] && [ $rc = 0 ] && [ "$l2" = "checkpoint-request group 2 reason timeout" ]
+	result "fake: monitor keeps an ignored SIGINT ignored" $?
+
+	# ... and catches it when it is not ignored
+	if env --default-signal=INT true 2>/dev/null; then
+		# shellcheck disable=SC2086 # word splitting wanted
+		env --default-signal=INT $WRAP "$BIN" monitor >"$TMP/fifo" 2>"$TMP/err" &
+		pid=$!
+		( sleep 30; kill -KILL $pid 2>/dev/null ) &
+		dog=$!
+		{
+			read -r l1 && kill -INT $pid
+			ok=$?
+			cat >"$TMP/out"
+		} <"$TMP/fifo"
+		wait $pid
+		rc=$?
+		kill $dog 2>/dev/null
+		wait $dog 2>/dev/null
+		[ $ok = 0 ] && [ $rc = 0 ] && [ ! -s "$TMP/err" ]
+		result "fake: monitor exits 0 on SIGINT" $?
 	fi
 	unfake
 fi

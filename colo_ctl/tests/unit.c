@@ -1,21 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of coloctl: number and keyword parsing, the JSON writer, the
- * parsing of kernel replies and errors (well-formed, malformed and fuzzed,
- * meant to run under ASan/UBSan), group output, and - when the host allows
+ * Unit tests of coloctl: number, size and keyword parsing, the JSON writer,
+ * the parsing of kernel replies, events and errors (well-formed, malformed
+ * and fuzzed, meant to run under ASan/UBSan), the command lines of group
+ * and checkpoint, group, flow and event output, and - when the host allows
  * generic netlink - the request/dump/error paths against the kernel's own
  * nlctrl family.  No colo_compare module is needed.
  *
- * genl.c and group.c are included to reach their static functions.
+ * The sources are included to reach their static functions.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../genl.c"
+#include "../colo_nl.c"
 #include "../group.c"
+#include "../flow.c"
+#include "../checkpoint.c"
+#include "../monitor.c"
 
 static int failures, checks;
 
@@ -51,6 +59,25 @@ void coloctl_usage_hint(const char *object)
 	(void)object;
 }
 
+/* Silences stderr (the errors the tested code prints) and back. */
+static void quiet(bool on)
+{
+	static int saved = -1;
+	int fd;
+
+	fflush(stderr);
+	if (on && saved < 0) {
+		saved = dup(2);
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 2);
+		close(fd);
+	} else if (!on && saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+		saved = -1;
+	}
+}
+
 /* ---- utils ---- */
 
 static void test_numbers(void)
@@ -83,6 +110,82 @@ static void test_numbers(void)
 	      -ERANGE);
 	CHECK(parse_u64("99999999999999999999999x", 0, UINT64_MAX, &w) ==
 	      -EINVAL);
+}
+
+static void test_sizes(void)
+{
+	uint64_t v = 77, x;
+	char buf[32];
+	int i;
+
+	CHECK(parse_size("0", 0, 10, &v) == 0 && v == 0);
+	CHECK(parse_size("1k", 0, UINT64_MAX, &v) == 0 && v == 1024);
+	CHECK(parse_size("1K", 0, UINT64_MAX, &v) == 0 && v == 1024);
+	CHECK(parse_size("64kb", 0, UINT64_MAX, &v) == 0 && v == 65536);
+	CHECK(parse_size("3m", 0, UINT64_MAX, &v) == 0 && v == 3 << 20);
+	CHECK(parse_size("4Mb", 0, UINT64_MAX, &v) == 0 && v == 4 << 20);
+	CHECK(parse_size("2MB", 0, UINT64_MAX, &v) == 0 && v == 2 << 20);
+	CHECK(parse_size("1g", 0, UINT64_MAX, &v) == 0 && v == 1 << 30);
+	CHECK(parse_size("5G", 0, UINT64_MAX, &v) == 0 && v == 5ULL << 30);
+	CHECK(parse_size("4096b", 0, UINT64_MAX, &v) == 0 && v == 4096);
+	CHECK(parse_size("4096B", 0, UINT64_MAX, &v) == 0 && v == 4096);
+	CHECK(parse_size("007k", 0, UINT64_MAX, &v) == 0 && v == 7168);
+	CHECK(parse_size("18446744073709551615", 0, UINT64_MAX, &v) == 0 &&
+	      v == UINT64_MAX);
+	CHECK(parse_size("4294967295", 65536, UINT32_MAX, &v) == 0 &&
+	      v == UINT32_MAX);
+	v = 77;
+	CHECK(parse_size("4g", 65536, UINT32_MAX, &v) == -ERANGE);
+	CHECK(parse_size("4294967296", 65536, UINT32_MAX, &v) == -ERANGE);
+	CHECK(parse_size("65535", 65536, UINT32_MAX, &v) == -ERANGE);
+	CHECK(parse_size("63k", 65536, UINT32_MAX, &v) == -ERANGE);
+	CHECK(parse_size("0k", 1, 10, &v) == -ERANGE);
+	CHECK(parse_size("17179869184g", 0, UINT64_MAX, &v) == -ERANGE);
+	CHECK(parse_size("18446744073709551615k", 0, UINT64_MAX, &v) ==
+	      -ERANGE);
+	CHECK(parse_size("18446744073709551616", 0, UINT64_MAX, &v) ==
+	      -ERANGE);
+	CHECK(parse_size("9999999999999999999999999999999999999999", 0,
+			 UINT64_MAX, &v) == -ERANGE);
+	CHECK(parse_size("", 0, 10, &v) == -EINVAL);
+	CHECK(parse_size(NULL, 0, 10, &v) == -EINVAL);
+	CHECK(parse_size("k", 0, 10, &v) == -EINVAL);
+	CHECK(parse_size("b", 0, 10, &v) == -EINVAL);
+	CHECK(parse_size("kb", 0, 10, &v) == -EINVAL);
+	CHECK(parse_size("1kk", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(parse_size("1kb2", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(parse_size("1bk", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(parse_size("1bb", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(parse_size("1 k", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(parse_size(" 1k", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(parse_size("-1k", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(parse_size("+1", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(parse_size("1.5m", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(parse_size("0x10", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(parse_size("1kbit", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(parse_size("1t", 0, UINT64_MAX, &v) == -EINVAL);
+	CHECK(v == 77);		/* untouched on failure */
+
+	CHECK_STR(format_size(0, buf, sizeof(buf)), "0b");
+	CHECK_STR(format_size(1, buf, sizeof(buf)), "1b");
+	CHECK_STR(format_size(1024, buf, sizeof(buf)), "1Kb");
+	CHECK_STR(format_size(1536, buf, sizeof(buf)), "1536b");
+	CHECK_STR(format_size(65536, buf, sizeof(buf)), "64Kb");
+	CHECK_STR(format_size(100000, buf, sizeof(buf)), "100000b");
+	CHECK_STR(format_size(4 << 20, buf, sizeof(buf)), "4Mb");
+	CHECK_STR(format_size(64 << 20, buf, sizeof(buf)), "64Mb");
+	CHECK_STR(format_size((1 << 20) + 1024, buf, sizeof(buf)), "1025Kb");
+	CHECK_STR(format_size(3ULL << 30, buf, sizeof(buf)), "3Gb");
+	CHECK_STR(format_size(1ULL << 40, buf, sizeof(buf)), "1024Gb");
+	CHECK_STR(format_size(UINT32_MAX, buf, sizeof(buf)), "4294967295b");
+	CHECK_STR(format_size(UINT64_MAX, buf, sizeof(buf)),
+		  "18446744073709551615b");
+	/* what is printed reads back */
+	for (i = 0; i < 2000; i++) {
+		v = (uint64_t)(i * 7919) << (i % 40);
+		CHECK(parse_size(format_size(v, buf, sizeof(buf)), 0,
+				 UINT64_MAX, &x) == 0 && x == v);
+	}
 }
 
 static void test_keywords(void)
@@ -270,8 +373,10 @@ static void test_group_parse(void)
 
 	nlh = group_msg(&m, true);
 	CHECK(parse_group(nlh, &g) == 0);
-	CHECK(g.id == 1 && g.has_state && g.state == 0 && g.has_timeout &&
-	      g.timeout_ms == 3000 && g.has_actions && g.actions == 2 &&
+	CHECK(g.id == 1 && g.has_state && g.state == 0 &&
+	      g.has_param[P_TIMEOUT] && g.param[P_TIMEOUT] == 3000 &&
+	      g.has_param[P_ACTIONS] && g.param[P_ACTIONS] == 2 &&
+	      !g.has_param[P_SCAN] && !g.has_param[P_MAX_FLOWS] &&
 	      g.has_stats && g.stat[COLO_A_STATS_PRIMARY_PACKETS] == 10 &&
 	      g.stat[COLO_A_STATS_SECONDARY_PACKETS] == 9 &&
 	      g.has_stat[COLO_A_STATS_HELD_BYTES] &&
@@ -372,6 +477,893 @@ static void test_group_parse(void)
 	CHECK(parse_group(nlh, &g) == -EBADMSG);
 	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + GENL_HDRLEN + 8 + 5; /* u8, unpadded */
 	CHECK(parse_group(nlh, &g) == 0 && g.has_state);
+}
+
+/* A group of a comparator kernel: all parameters and counters. */
+static struct nlmsghdr *group_msg_full(union msgbuf *m)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(m->buf);
+	struct genlmsghdr *g;
+	struct nlattr *nest;
+	int i;
+
+	nlh->nlmsg_type = FAMILY;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = COLO_CMD_GROUP_GET;
+	g->version = COLO_FAMILY_VERSION;
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_ID, 1);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_STATE, COLO_STATE_COMPARING);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_ACTIONS, 2);	/* any order */
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_MAX_FLOWS, 65536);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_GROUP_LIMIT, 64 << 20);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_FLOW_LIMIT, 4 << 20);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_SCAN_MS, 100);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_TIMEOUT_MS, 3000);
+	nest = mnl_attr_nest_start(nlh, COLO_A_GROUP_STATS);
+	for (i = COLO_A_STATS_MAX; i >= COLO_A_STATS_PRIMARY_PACKETS; i--)
+		mnl_attr_put_u64(nlh, (uint16_t)i, (uint64_t)i * 100);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_group_full(void)
+{
+	struct group_list list = { 0 };
+	struct print_arg pa = { .list = &list };
+	struct nlmsghdr *nlh;
+	struct group_info g;
+	struct nlattr *attr;
+	union msgbuf m;
+
+	nlh = group_msg_full(&m);
+	CHECK(parse_group(nlh, &g) == 0);
+	CHECK(g.has_param[P_SCAN] && g.param[P_SCAN] == 100 &&
+	      g.param[P_FLOW_LIMIT] == 4 << 20 &&
+	      g.param[P_GROUP_LIMIT] == 64 << 20 &&
+	      g.param[P_MAX_FLOWS] == 65536 &&
+	      g.stat[COLO_A_STATS_SECONDARY_DROPPED] ==
+	      COLO_A_STATS_SECONDARY_DROPPED * 100);
+	CHECK(group_cb(nlh, &list) == 0);
+
+	pa.opts.stats = true;
+	CHECK_STR(capture(print_to, &pa),
+		  "group 1 state comparing timeout 3000ms scan 100ms flow-limit 4Mb "
+		  "group-limit 64Mb max-flows 65536 actions 2\n"
+		  "    primary 200 secondary 300 released 400 dropped 500 held 600 held_bytes 700\n"
+		  "    compared 800 miscompares 900 checkpoints 1000 timeouts 1100 flows 1200 "
+		  "secondary_held 1300 secondary_dropped 1400\n");
+	pa.opts.json = true;
+	CHECK_STR(capture(print_to, &pa),
+		  "[{\"group\":1,\"state\":\"comparing\",\"timeout_ms\":3000,"
+		  "\"scan_ms\":100,\"flow_limit\":4194304,\"group_limit\":67108864,"
+		  "\"max_flows\":65536,\"actions\":2,\"stats\":{\"primary_packets\":200,"
+		  "\"secondary_packets\":300,\"released\":400,\"dropped\":500,"
+		  "\"held_packets\":600,\"held_bytes\":700,\"compared\":800,"
+		  "\"miscompares\":900,\"checkpoints\":1000,\"timeouts\":1100,"
+		  "\"flows\":1200,\"secondary_held\":1300,"
+		  "\"secondary_dropped\":1400}}]\n");
+
+	/* odd limits print exactly; only the new counters: one line */
+	nlh = group_msg_full(&m);
+	attr = find_attr(nlh, COLO_A_GROUP_FLOW_LIMIT);
+	*(uint32_t *)mnl_attr_get_payload(attr) = 100000;
+	attr = find_attr(nlh, COLO_A_GROUP_GROUP_LIMIT);
+	*(uint32_t *)mnl_attr_get_payload(attr) = UINT32_MAX;
+	attr = find_attr(nlh, COLO_A_GROUP_STATS);
+	/* the last 7 counters first: only the new ones are left */
+	attr->nla_len = (uint16_t)(sizeof(*attr) + 12 * 7);
+	nlh->nlmsg_len = (uint32_t)((char *)attr - (char *)nlh) + attr->nla_len;
+	list.n = 0;
+	CHECK(group_cb(nlh, &list) == 0);
+	pa.opts.json = false;
+	CHECK_STR(capture(print_to, &pa),
+		  "group 1 state comparing timeout 3000ms scan 100ms flow-limit 100000b "
+		  "group-limit 4294967295b max-flows 65536 actions 2\n"
+		  "    compared 800 miscompares 900 checkpoints 1000 timeouts 1100 "
+		  "flows 1200 secondary_held 1300 secondary_dropped 1400\n");
+	free(list.v);
+
+	/* new attributes with wrong types */
+	nlh = group_msg_full(&m);
+	attr = find_attr(nlh, COLO_A_GROUP_SCAN_MS);
+	attr->nla_len = sizeof(*attr) + 2;		/* u16 */
+	CHECK(parse_group(nlh, &g) == -EBADMSG);
+	nlh = group_msg_full(&m);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_REASON, 1);	/* u8 wanted */
+	CHECK(parse_group(nlh, &g) == -EBADMSG);
+	nlh = group_msg_full(&m);
+	attr = find_attr(nlh, COLO_A_GROUP_STATS);
+	((struct nlattr *)mnl_attr_get_payload(attr))->nla_len = 8; /* u32 */
+	CHECK(parse_group(nlh, &g) == -EBADMSG);
+}
+
+/* ---- group command line ---- */
+
+static int change(struct group_change *c, ...)
+{
+	char *argv[32];
+	va_list ap;
+	int argc = 0, ret;
+
+	va_start(ap, c);
+	while (argc < 31 && (argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	quiet(true);
+	ret = parse_change("set", argc, argv, c);
+	quiet(false);
+	return ret;
+}
+
+static void test_group_args(void)
+{
+	struct group_change c;
+
+	CHECK(change(&c, "1", NULL) == 0 && c.id == 1 && !c.has_mode &&
+	      !c.has[P_TIMEOUT] && !c.has[P_SCAN]);
+	CHECK(change(&c, "4294967295", "mode", "comparing", "timeout", "100",
+		     "scan", "10", "flow-limit", "64k", "group-limit",
+		     "4294967295", "max-flows", "4194304", NULL) == 0);
+	CHECK(c.id == UINT32_MAX && c.has_mode &&
+	      c.mode == COLO_STATE_COMPARING && c.value[P_TIMEOUT] == 100 &&
+	      c.value[P_SCAN] == 10 && c.value[P_FLOW_LIMIT] == 65536 &&
+	      c.value[P_GROUP_LIMIT] == UINT32_MAX &&
+	      c.value[P_MAX_FLOWS] == 4194304 && !c.has[P_ACTIONS]);
+	CHECK(change(&c, "2", "passthrough", NULL) == 0 && c.has_mode &&
+	      c.mode == COLO_STATE_PASSTHROUGH);
+	CHECK(change(&c, "2", "comparing", NULL) == 0 &&
+	      c.mode == COLO_STATE_COMPARING);
+	CHECK(change(&c, "2", "p", NULL) == 0 &&
+	      c.mode == COLO_STATE_PASSTHROUGH);
+	CHECK(change(&c, "2", "c", "t", "5", "s", "60000", "f", "4Mb", "g",
+		     "1g", "max", "1", NULL) == 0);
+	CHECK(c.mode == COLO_STATE_COMPARING && c.value[P_TIMEOUT] == 5 &&
+	      c.value[P_SCAN] == 60000 && c.value[P_FLOW_LIMIT] == 4 << 20 &&
+	      c.value[P_GROUP_LIMIT] == 1 << 30 && c.value[P_MAX_FLOWS] == 1);
+	CHECK(change(&c, "2", "mode", "pass", NULL) == 0 &&
+	      c.mode == COLO_STATE_PASSTHROUGH);
+	CHECK(change(&c, "2", "flow-limit", "65536", "group-limit", "64K",
+		     NULL) == 0 && c.value[P_FLOW_LIMIT] == 65536 &&
+	      c.value[P_GROUP_LIMIT] == 65536);
+
+	/* errors */
+	CHECK(change(&c, NULL) == EXIT_USAGE);
+	CHECK(change(&c, "0", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "m", "3", NULL) == EXIT_USAGE);	/* ambiguous */
+	CHECK(change(&c, "1", "mode", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "mode", "on", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "mode", "checkpoint", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "mode", "", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "comparing", "passthrough", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "mode", "comparing", "comparing", NULL) ==
+	      EXIT_USAGE);
+	CHECK(change(&c, "1", "scan", "9", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "scan", "60001", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "scan", "1k", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "scan", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "scan", "10", "scan", "10", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "timeout", "0", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "flow-limit", "65535", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "flow-limit", "4g", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "flow-limit", "1x", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "flow-limit", "-64k", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "group-limit", "4294967296", NULL) ==
+	      EXIT_USAGE);
+	CHECK(change(&c, "1", "max-flows", "0", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "max-flows", "4194305", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "max-flows", "1k", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "actions", "1", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "state", "comparing", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "", NULL) == EXIT_USAGE);
+	CHECK(change(&c, "1", "timeout", "100", "bogus", NULL) == EXIT_USAGE);
+}
+
+/* ---- flows ---- */
+
+static struct nlmsghdr *msg_start(union msgbuf *m, uint16_t type,
+				  uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(m->buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = COLO_FAMILY_VERSION;
+	return nlh;
+}
+
+enum { F_KEY = 1, F_STATE = 2, F_CLOSED = 4 };
+
+/* A flow nest: @len-byte addresses (0: none) ending in 1 and 2. */
+static struct nlattr *put_test_flow(struct nlmsghdr *nlh, uint16_t ethertype,
+				    uint8_t proto, int len, uint16_t pa,
+				    uint16_t pb, uint16_t vlan, int what)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, COLO_A_GROUP_FLOW);
+	uint8_t a[16] = { 10 }, b[16] = { 10 };
+
+	if (len == 16) {
+		a[0] = b[0] = 0xfd;
+	}
+	a[len ? len - 1 : 0] = 1;
+	b[len ? len - 1 : 0] = 2;
+	nest->nla_type |= NLA_F_NESTED;
+	mnl_attr_put_u16(nlh, COLO_A_FLOW_ETHERTYPE, ethertype);
+	mnl_attr_put_u8(nlh, COLO_A_FLOW_PROTO, proto);
+	mnl_attr_put_u16(nlh, COLO_A_FLOW_VLAN, vlan);
+	if (len) {
+		mnl_attr_put(nlh, COLO_A_FLOW_ADDR_A, (size_t)len, a);
+		mnl_attr_put(nlh, COLO_A_FLOW_ADDR_B, (size_t)len, b);
+	}
+	if (what & F_KEY) {
+		mnl_attr_put_u16(nlh, COLO_A_FLOW_PORT_A, pa);
+		mnl_attr_put_u16(nlh, COLO_A_FLOW_PORT_B, pb);
+	}
+	if (what & F_STATE) {
+		mnl_attr_put_u32(nlh, COLO_A_FLOW_PRIMARY_QUEUED, 2);
+		mnl_attr_put_u32(nlh, COLO_A_FLOW_SECONDARY_QUEUED, 0);
+		mnl_attr_put_u32(nlh, COLO_A_FLOW_HELD_BYTES, 4352);
+		mnl_attr_put_u32(nlh, COLO_A_FLOW_IDLE_MS, 120);
+	}
+	if (what & F_CLOSED)
+		mnl_attr_put(nlh, COLO_A_FLOW_CLOSED, 0, NULL);
+	mnl_attr_nest_end(nlh, nest);
+	return nest;
+}
+
+/* The last attribute of type @type inside @nest. */
+static struct nlattr *find_nested(struct nlattr *nest, uint16_t type)
+{
+	struct nlattr *attr, *found = NULL;
+
+	mnl_attr_for_each_nested(attr, nest)
+		if (mnl_attr_get_type(attr) == type)
+			found = attr;
+	return found;
+}
+
+static void flow_text(FILE *f, void *arg)
+{
+	FILE *saved = stdout;
+
+	stdout = f;
+	colo_flow_print_text(arg, true);
+	fflush(stdout);
+	stdout = saved;
+}
+
+static void flow_json(FILE *f, void *arg)
+{
+	struct json j;
+
+	json_init(&j, f, false);
+	colo_flow_json(&j, arg);
+	json_finish(&j);
+}
+
+/* Parses the flow of @nlh into @f; the error, or 0. */
+static int parse_msg_flow(struct nlmsghdr *nlh, struct colo_flow *f)
+{
+	return colo_flow_parse(find_attr(nlh, COLO_A_GROUP_FLOW), f);
+}
+
+static void test_flows(void)
+{
+	struct colo_flow f, g;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	union msgbuf m;
+
+	/* the example of the flow output */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 6, 4, 43210, 7000, 5,
+		      F_KEY | F_STATE | F_CLOSED);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK(f.ethertype == 0x0800 && f.proto == 6 && f.vlan == 5 &&
+	      f.addr_len == 4 && f.port_a == 43210 && f.port_b == 7000 &&
+	      f.primary_queued == 2 && f.held_bytes == 4352 &&
+	      f.idle_ms == 120 && f.closed);
+	CHECK_STR(capture(flow_text, &f),
+		  "tcp 10.0.0.1:43210 <-> 10.0.0.2:7000 vlan 5 primary 2 "
+		  "secondary 0 held 4352 idle 120ms closed");
+	CHECK_STR(capture(flow_json, &f),
+		  "{\"proto\":\"tcp\",\"ethertype\":2048,\"vlan\":5,"
+		  "\"addr_a\":\"10.0.0.1\",\"port_a\":43210,\"addr_b\":\"10.0.0.2\","
+		  "\"port_b\":7000,\"primary_queued\":2,\"secondary_queued\":0,"
+		  "\"held_bytes\":4352,\"idle_ms\":120,\"closed\":true}\n");
+	g = f;
+	CHECK(colo_flow_cmp(&f, &g) == 0);
+	g.port_b++;
+	CHECK(colo_flow_cmp(&f, &g) < 0 && colo_flow_cmp(&g, &f) > 0);
+
+	/* key only, not closed: no state keys at all */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 17, 4, 53, 9, 0, F_KEY);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f), "udp 10.0.0.1:53 <-> 10.0.0.2:9");
+	CHECK_STR(capture(flow_json, &f),
+		  "{\"proto\":\"udp\",\"ethertype\":2048,\"vlan\":0,"
+		  "\"addr_a\":\"10.0.0.1\",\"port_a\":53,\"addr_b\":\"10.0.0.2\","
+		  "\"port_b\":9}\n");
+
+	/* closed only */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 6, 4, 1, 2, 0, F_KEY | F_CLOSED);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f),
+		  "tcp 10.0.0.1:1 <-> 10.0.0.2:2 closed");
+	CHECK(strstr(capture(flow_json, &f), "\"port_b\":2,\"closed\":true}"));
+
+	/* ICMP: the echo id */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 1, 4, 77, 0, 0, F_KEY);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f), "icmp 10.0.0.1 <-> 10.0.0.2 id 77");
+	CHECK_STR(capture(flow_json, &f),
+		  "{\"proto\":\"icmp\",\"ethertype\":2048,\"vlan\":0,"
+		  "\"addr_a\":\"10.0.0.1\",\"addr_b\":\"10.0.0.2\",\"id\":77}\n");
+	/* ... without ports: no id */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x86dd, 58, 16, 0, 0, 7, 0);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f), "icmpv6 fd00::1 <-> fd00::2 vlan 7");
+
+	/* IPv6 with ports: in brackets */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x86dd, 6, 16, 80, 43210, 0, F_KEY);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f),
+		  "tcp [fd00::1]:80 <-> [fd00::2]:43210");
+	CHECK(strstr(capture(flow_json, &f),
+		     "\"addr_a\":\"fd00::1\",\"port_a\":80,\"addr_b\":\"fd00::2\","
+		     "\"port_b\":43210"));
+
+	/* longest key: all fits */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	nest = put_test_flow(nlh, 0x86dd, 17, 16, 65535, 65535, 65535, F_KEY);
+	memset(mnl_attr_get_payload(find_nested(nest, COLO_A_FLOW_ADDR_A)),
+	       0xfe, 16);
+	memset(mnl_attr_get_payload(find_nested(nest, COLO_A_FLOW_ADDR_B)),
+	       0xfe, 16);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f),
+		  "udp [fefe:fefe:fefe:fefe:fefe:fefe:fefe:fefe]:65535 <-> "
+		  "[fefe:fefe:fefe:fefe:fefe:fefe:fefe:fefe]:65535 vlan 65535");
+
+	/* other protocols: number; ports only when they say something */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 47, 4, 0, 0, 0, F_KEY);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f), "47 10.0.0.1 <-> 10.0.0.2");
+	CHECK_STR(capture(flow_json, &f),
+		  "{\"proto\":\"47\",\"ethertype\":2048,\"vlan\":0,"
+		  "\"addr_a\":\"10.0.0.1\",\"addr_b\":\"10.0.0.2\"}\n");
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 47, 4, 5, 0, 0, F_KEY);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f), "47 10.0.0.1:5 <-> 10.0.0.2:0");
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 132, 4, 0, 0, 0, F_KEY);	/* SCTP */
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f), "132 10.0.0.1:0 <-> 10.0.0.2:0");
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 6, 4, 0, 0, 0, 0);	/* TCP, no ports */
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f), "tcp 10.0.0.1 <-> 10.0.0.2");
+	/* no PROTO */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	nest = put_test_flow(nlh, 0x0800, 6, 4, 0, 0, 0, 0);
+	find_nested(nest, COLO_A_FLOW_PROTO)->nla_type = 99;
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f), "ip 10.0.0.1 <-> 10.0.0.2");
+	/* IPv4 ethertype but 16-byte addresses: shown as they are */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 6, 16, 1, 2, 0, F_KEY);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f), "tcp [fd00::1]:1 <-> [fd00::2]:2");
+
+	/* non-IP, with or without addresses */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0806, 0, 0, 0, 0, 0, F_STATE);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f),
+		  "ether 0x0806 primary 2 secondary 0 held 4352 idle 120ms");
+	CHECK_STR(capture(flow_json, &f),
+		  "{\"proto\":\"ether\",\"ethertype\":2054,\"vlan\":0,"
+		  "\"primary_queued\":2,\"secondary_queued\":0,\"held_bytes\":4352,"
+		  "\"idle_ms\":120,\"closed\":false}\n");
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x88cc, 0, 4, 0, 0, 3, F_KEY);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f), "ether 0x88cc vlan 3");
+	CHECK_STR(capture(flow_json, &f),
+		  "{\"proto\":\"ether\",\"ethertype\":35020,\"vlan\":3}\n");
+	/* IP ethertype without addresses (unparsed IP frames) */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 0, 0, 0, 0, 0, 0);
+	CHECK(parse_msg_flow(nlh, &f) == 0);
+	CHECK_STR(capture(flow_text, &f), "ether 0x0800");
+
+	/* attributes of a newer kernel are skipped */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	nest = mnl_attr_nest_start(nlh, COLO_A_GROUP_FLOW);
+	mnl_attr_put_u64(nlh, 300, 1);
+	mnl_attr_put_u16(nlh, COLO_A_FLOW_ETHERTYPE, 0x0806);
+	mnl_attr_put(nlh, COLO_A_FLOW_MAX + 1, 3, "abc");
+	mnl_attr_nest_end(nlh, nest);
+	CHECK(parse_msg_flow(nlh, &f) == 0 && f.ethertype == 0x0806 &&
+	      f.has == 1u << COLO_A_FLOW_ETHERTYPE);
+
+	/* malformed */
+	{
+		static const int bad_len[] = { 0, 1, 3, 5, 8, 15, 17, 32 };
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(bad_len); i++) {
+			uint8_t addr[32] = { 0 };
+			int which;
+
+			for (which = 0; which < 2; which++) {
+				nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+				nest = mnl_attr_nest_start(nlh, COLO_A_GROUP_FLOW);
+				mnl_attr_put_u16(nlh, COLO_A_FLOW_ETHERTYPE, 0x0800);
+				mnl_attr_put(nlh, COLO_A_FLOW_ADDR_A,
+					     which ? 4 : (size_t)bad_len[i], addr);
+				mnl_attr_put(nlh, COLO_A_FLOW_ADDR_B,
+					     which ? (size_t)bad_len[i] : 4, addr);
+				mnl_attr_nest_end(nlh, nest);
+				CHECK(parse_msg_flow(nlh, &f) == -EBADMSG);
+			}
+		}
+	}
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);	/* 4 and 16 */
+	nest = put_test_flow(nlh, 0x0800, 6, 4, 1, 2, 0, F_KEY);
+	nest->nla_len = 4;
+	nlh->nlmsg_len = (uint32_t)((char *)nest - (char *)nlh) + 4;
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, COLO_A_GROUP_FLOW);
+	mnl_attr_put_u16(nlh, COLO_A_FLOW_ETHERTYPE, 0x0800);
+	mnl_attr_put(nlh, COLO_A_FLOW_ADDR_A, 4, "abcd");
+	mnl_attr_put(nlh, COLO_A_FLOW_ADDR_B, 16, "abcdefghijklmnop");
+	mnl_attr_nest_end(nlh, nest);
+	CHECK(parse_msg_flow(nlh, &f) == -EBADMSG);
+
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);	/* one address */
+	nest = put_test_flow(nlh, 0x0800, 6, 4, 1, 2, 0, F_KEY);
+	find_nested(nest, COLO_A_FLOW_ADDR_B)->nla_type = 99;
+	CHECK(parse_msg_flow(nlh, &f) == -EBADMSG);
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	nest = put_test_flow(nlh, 0x0800, 6, 4, 1, 2, 0, F_KEY);
+	find_nested(nest, COLO_A_FLOW_ADDR_A)->nla_type = 99;
+	CHECK(parse_msg_flow(nlh, &f) == -EBADMSG);
+
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);	/* no ethertype */
+	nest = put_test_flow(nlh, 0x0800, 6, 4, 1, 2, 0, F_KEY);
+	find_nested(nest, COLO_A_FLOW_ETHERTYPE)->nla_type = 99;
+	CHECK(parse_msg_flow(nlh, &f) == -EBADMSG);
+
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);	/* empty nest */
+	nest = mnl_attr_nest_start(nlh, COLO_A_GROUP_FLOW);
+	mnl_attr_nest_end(nlh, nest);
+	CHECK(parse_msg_flow(nlh, &f) == -EBADMSG);
+
+	{
+		/* a wrong size for each fixed-size attribute */
+		static const uint16_t types[] = {
+			COLO_A_FLOW_ETHERTYPE, COLO_A_FLOW_PROTO,
+			COLO_A_FLOW_VLAN, COLO_A_FLOW_PORT_A,
+			COLO_A_FLOW_PORT_B, COLO_A_FLOW_PRIMARY_QUEUED,
+			COLO_A_FLOW_SECONDARY_QUEUED, COLO_A_FLOW_HELD_BYTES,
+			COLO_A_FLOW_IDLE_MS, COLO_A_FLOW_CLOSED,
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(types); i++) {
+			nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+			nest = mnl_attr_nest_start(nlh, COLO_A_GROUP_FLOW);
+			mnl_attr_put_u16(nlh, COLO_A_FLOW_ETHERTYPE, 0x0800);
+			mnl_attr_put(nlh, types[i],
+				     types[i] == COLO_A_FLOW_CLOSED ? 1 : 3,
+				     "xyz");
+			mnl_attr_nest_end(nlh, nest);
+			CHECK(parse_msg_flow(nlh, &f) == -EBADMSG);
+		}
+	}
+
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);	/* overrun inside */
+	nest = put_test_flow(nlh, 0x0800, 6, 4, 1, 2, 0, F_KEY);
+	find_nested(nest, COLO_A_FLOW_PORT_B)->nla_len = 40;
+	CHECK(parse_msg_flow(nlh, &f) == -EBADMSG);
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);	/* short header */
+	nest = put_test_flow(nlh, 0x0800, 6, 4, 1, 2, 0, F_KEY);
+	find_nested(nest, COLO_A_FLOW_PORT_B)->nla_len = 2;
+	CHECK(parse_msg_flow(nlh, &f) == -EBADMSG);
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);	/* trailing bytes */
+	nest = put_test_flow(nlh, 0x0800, 6, 4, 1, 2, 0, F_KEY);
+	nest->nla_len += 2;
+	nlh->nlmsg_len += 4;
+	CHECK(parse_msg_flow(nlh, &f) == -EBADMSG);
+
+	/* the FLOW nest of a whole message: GROUP_ID u32, FLOW nested */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_FLOW, 1);	/* not a nest */
+	{
+		struct flows fl = { .group = 1, .max = 10 };
+
+		CHECK(flows_cb(nlh, &fl) == -EBADMSG && fl.n == 0);
+		free(fl.v);
+	}
+}
+
+static void flows_text(FILE *f, void *arg)
+{
+	FILE *saved = stdout;
+
+	stdout = f;
+	flows_print(arg, &(struct coloctl_opts){ 0 });
+	fflush(stdout);
+	stdout = saved;
+}
+
+static void flows_json(FILE *f, void *arg)
+{
+	FILE *saved = stdout;
+
+	stdout = f;
+	flows_print(arg, &(struct coloctl_opts){ .json = true });
+	fflush(stdout);
+	stdout = saved;
+}
+
+static void test_flow_dump(void)
+{
+	struct flows fl = { .group = 3, .max = 4 };
+	struct nlmsghdr *nlh;
+	union msgbuf m;
+
+	CHECK_STR(capture(flows_text, &fl), "");
+	CHECK_STR(capture(flows_json, &fl), "[]\n");
+
+	/* one flow */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_ID, 3);
+	put_test_flow(nlh, 0x0800, 6, 4, 2, 1, 0, F_KEY);
+	CHECK(flows_cb(nlh, &fl) == 0 && fl.n == 1);
+	/* the same again: a dump going round in circles */
+	CHECK(flows_cb(nlh, &fl) == -EBADMSG && fl.n == 1);
+	/* two in one message, no group id */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0806, 0, 0, 0, 0, 0, 0);
+	put_test_flow(nlh, 0x0800, 6, 4, 1, 1, 0, F_KEY);
+	CHECK(flows_cb(nlh, &fl) == 0 && fl.n == 3);
+	qsort(fl.v, fl.n, sizeof(*fl.v), flows_sort_cmp);
+	CHECK_STR(capture(flows_text, &fl),
+		  "ether 0x0806\n"
+		  "tcp 10.0.0.1:1 <-> 10.0.0.2:1\n"
+		  "tcp 10.0.0.1:2 <-> 10.0.0.2:1\n");
+	CHECK_STR(capture(flows_json, &fl),
+		  "[{\"proto\":\"ether\",\"ethertype\":2054,\"vlan\":0},"
+		  "{\"proto\":\"tcp\",\"ethertype\":2048,\"vlan\":0,\"addr_a\":\"10.0.0.1\","
+		  "\"port_a\":1,\"addr_b\":\"10.0.0.2\",\"port_b\":1},"
+		  "{\"proto\":\"tcp\",\"ethertype\":2048,\"vlan\":0,\"addr_a\":\"10.0.0.1\","
+		  "\"port_a\":2,\"addr_b\":\"10.0.0.2\",\"port_b\":1}]\n");
+
+	/* another group's flow */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_ID, 4);
+	put_test_flow(nlh, 0x0800, 6, 4, 9, 9, 0, F_KEY);
+	CHECK(flows_cb(nlh, &fl) == -EBADMSG && fl.n == 3);
+	/* no flow */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_ID, 3);
+	CHECK(flows_cb(nlh, &fl) == -EBADMSG);
+	/* a good flow and a bad one */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 6, 4, 7, 7, 0, F_KEY);
+	put_test_flow(nlh, 0x0800, 6, 3, 7, 8, 0, F_KEY);
+	CHECK(flows_cb(nlh, &fl) == -EBADMSG);
+	/* the cap */
+	fl.n = 3;
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 17, 4, 7, 7, 0, F_KEY);
+	CHECK(flows_cb(nlh, &fl) == 0 && fl.n == 4);
+	nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+	put_test_flow(nlh, 0x0800, 17, 4, 8, 8, 0, F_KEY);
+	CHECK(flows_cb(nlh, &fl) == -EBADMSG && fl.n == 4);
+	flows_reset(&fl);
+	CHECK(fl.n == 0);
+	CHECK(flows_cb(nlh, &fl) == 0 && fl.n == 1);
+	/* many: the array grows */
+	{
+		int i;
+
+		fl.max = FLOWS_DUMP_MAX;
+		fl.n = 0;
+		for (i = 0; i < 1000; i++) {
+			nlh = msg_start(&m, FAMILY, COLO_CMD_FLOW_GET);
+			put_test_flow(nlh, 0x0800, 6, 4, (uint16_t)i, 1, 0,
+				      F_KEY);
+			if (flows_cb(nlh, &fl))
+				break;
+		}
+		CHECK(fl.n == 1000);
+	}
+	free(fl.v);
+
+	/* command line */
+	{
+		uint32_t id = 0;
+
+		CHECK(flows_parse(3, (char *[]){ "show", "group", "7" }, &id) ==
+		      0 && id == 7);
+		CHECK(flows_parse(2, (char *[]){ "group", "8" }, &id) == 0 &&
+		      id == 8);
+		CHECK(flows_parse(3, (char *[]){ "l", "g", "9" }, &id) == 0 &&
+		      id == 9);
+		quiet(true);
+		CHECK(flows_parse(0, NULL, &id) == EXIT_USAGE);
+		CHECK(flows_parse(1, (char *[]){ "show" }, &id) == EXIT_USAGE);
+		CHECK(flows_parse(2, (char *[]){ "show", "group" }, &id) ==
+		      EXIT_USAGE);
+		CHECK(flows_parse(3, (char *[]){ "show", "group", "0" }, &id) ==
+		      EXIT_USAGE);
+		CHECK(flows_parse(3, (char *[]){ "show", "grp", "1" }, &id) ==
+		      EXIT_USAGE);
+		CHECK(flows_parse(2, (char *[]){ "show", "1" }, &id) ==
+		      EXIT_USAGE);
+		CHECK(flows_parse(4, (char *[]){ "show", "group", "1", "x" },
+				  &id) == EXIT_USAGE);
+		CHECK(flows_parse(2, (char *[]){ "del", "1" }, &id) ==
+		      EXIT_USAGE);
+		quiet(false);
+	}
+}
+
+/* ---- checkpoint ---- */
+
+static const struct checkpoint_step test_steps[] = {
+	{ "done", COLO_CMD_CHECKPOINT_DONE, 0, NULL, "finish" },
+	{ "vmstate-send", 20, 0, NULL, "send" },
+	{ "vmstate-size", 21, 99, "BYTES", "size" },
+};
+
+static int cp(struct checkpoint_cmd *c, int argc, char **argv)
+{
+	int ret;
+
+	quiet(true);
+	ret = checkpoint_parse(argc, argv, test_steps, ARRAY_SIZE(test_steps),
+			       c);
+	quiet(false);
+	return ret;
+}
+
+static void usage_steps(FILE *f, void *arg)
+{
+	(void)arg;
+	checkpoint_usage_steps(f, test_steps, ARRAY_SIZE(test_steps));
+}
+
+static void test_checkpoint(void)
+{
+	struct checkpoint_cmd c;
+
+	/* the real table */
+	CHECK(checkpoint_parse(2, (char *[]){ "1", "done" }, checkpoint_steps,
+			       ARRAY_SIZE(checkpoint_steps), &c) == 0 &&
+	      c.id == 1 && c.step->cmd == COLO_CMD_CHECKPOINT_DONE);
+	CHECK(checkpoint_parse(2, (char *[]){ "4294967295", "d" },
+			       checkpoint_steps, ARRAY_SIZE(checkpoint_steps),
+			       &c) == 0 && c.id == UINT32_MAX);
+
+	/* a table with more steps, as the protocol will have */
+	CHECK(cp(&c, 2, (char *[]){ "5", "vmstate-send" }) == 0 &&
+	      c.step->cmd == 20 && c.id == 5);
+	CHECK(cp(&c, 3, (char *[]){ "5", "vmstate-size", "4m" }) == 0 &&
+	      c.step->cmd == 21 && c.arg == 4 << 20);
+	CHECK(cp(&c, 3, (char *[]){ "5", "vmstate-size",
+				    "18446744073709551615" }) == 0 &&
+	      c.arg == UINT64_MAX);
+	CHECK(cp(&c, 3, (char *[]){ "5", "vmstate-size", "0" }) == 0 &&
+	      c.arg == 0);
+	CHECK(cp(&c, 2, (char *[]){ "5", "vmstate-s" }) == EXIT_USAGE);
+	CHECK(cp(&c, 2, (char *[]){ "5", "vmstate-size" }) == EXIT_USAGE);
+	CHECK(cp(&c, 3, (char *[]){ "5", "vmstate-size", "x" }) == EXIT_USAGE);
+	CHECK(cp(&c, 3, (char *[]){ "5", "vmstate-size", "-1" }) ==
+	      EXIT_USAGE);
+	CHECK(cp(&c, 4, (char *[]){ "5", "vmstate-size", "1", "2" }) ==
+	      EXIT_USAGE);
+	CHECK(cp(&c, 3, (char *[]){ "5", "done", "x" }) == EXIT_USAGE);
+	CHECK(cp(&c, 2, (char *[]){ "5", "bogus" }) == EXIT_USAGE);
+	CHECK(cp(&c, 2, (char *[]){ "5", "" }) == EXIT_USAGE);
+	CHECK(cp(&c, 2, (char *[]){ "0", "done" }) == EXIT_USAGE);
+	CHECK(cp(&c, 2, (char *[]){ "done", "1" }) == EXIT_USAGE);
+	CHECK(cp(&c, 1, (char *[]){ "5" }) == EXIT_USAGE);
+	CHECK(cp(&c, 0, NULL) == EXIT_USAGE);
+
+	CHECK_STR(capture(usage_steps, NULL),
+		  "Usage: coloctl checkpoint ID STEP\n"
+		  "where  ID := 1-4294967295\n"
+		  "       STEP := { done | vmstate-send | vmstate-size BYTES }\n"
+		  "  done       finish\n"
+		  "  vmstate-send send\n"
+		  "  vmstate-size size\n");
+}
+
+/* ---- events ---- */
+
+static struct nlmsghdr *event(union msgbuf *m, uint8_t cmd, uint32_t group,
+			      int reason)
+{
+	struct nlmsghdr *nlh = msg_start(m, FAMILY, cmd);
+
+	if (group)
+		mnl_attr_put_u32(nlh, COLO_A_GROUP_ID, group);
+	if (reason >= 0)
+		mnl_attr_put_u8(nlh, COLO_A_GROUP_REASON, (uint8_t)reason);
+	return nlh;
+}
+
+struct ev_print {
+	const struct colo_event *ev;
+	bool json;
+};
+
+static void ev_print(FILE *f, void *arg)
+{
+	const struct ev_print *p = arg;
+	FILE *saved = stdout;
+
+	stdout = f;
+	colo_event_print(p->ev, p->json);
+	fflush(stdout);
+	stdout = saved;
+}
+
+static const char *ev_text(const struct colo_event *ev, bool json)
+{
+	struct ev_print p = { ev, json };
+
+	return capture(ev_print, &p);
+}
+
+static void test_events(void)
+{
+	struct colo_monitor mon = { .family = FAMILY };
+	struct colo_event ev;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	union msgbuf m;
+	char buf[32];
+
+	/* the example of the monitor output */
+	nlh = event(&m, COLO_CMD_CHECKPOINT_REQUEST, 1, COLO_REASON_MISCOMPARE);
+	put_test_flow(nlh, 0x0800, 6, 4, 43210, 7000, 0, F_KEY);
+	CHECK(colo_event_parse(nlh, &ev) == 0);
+	CHECK(ev.cmd == COLO_CMD_CHECKPOINT_REQUEST && ev.has_group &&
+	      ev.group == 1 && ev.has_reason &&
+	      ev.reason == COLO_REASON_MISCOMPARE && ev.has_flow && !ev.lost);
+	CHECK_STR(ev_text(&ev, false),
+		  "checkpoint-request group 1 reason miscompare flow "
+		  "tcp 10.0.0.1:43210 <-> 10.0.0.2:7000\n");
+	CHECK_STR(ev_text(&ev, true),
+		  "{\"event\":\"checkpoint-request\",\"group\":1,"
+		  "\"reason\":\"miscompare\",\"flow\":{\"proto\":\"tcp\","
+		  "\"ethertype\":2048,\"vlan\":0,\"addr_a\":\"10.0.0.1\","
+		  "\"port_a\":43210,\"addr_b\":\"10.0.0.2\",\"port_b\":7000}}\n");
+
+	/* the flow's state is not in the text, but in the JSON */
+	nlh = event(&m, COLO_CMD_CHECKPOINT_REQUEST, 2, COLO_REASON_MEMORY);
+	put_test_flow(nlh, 0x86dd, 17, 16, 1, 2, 9, F_KEY | F_STATE);
+	CHECK(colo_event_parse(nlh, &ev) == 0);
+	CHECK_STR(ev_text(&ev, false),
+		  "checkpoint-request group 2 reason memory flow "
+		  "udp [fd00::1]:1 <-> [fd00::2]:2 vlan 9\n");
+	CHECK(strstr(ev_text(&ev, true),
+		     "\"held_bytes\":4352,\"idle_ms\":120,\"closed\":false}}\n"));
+
+	/* every reason */
+	{
+		static const char *const want[] = {
+			"none", "miscompare", "timeout", "memory", "flow-limit",
+			"unknown(5)",
+		};
+		int r;
+
+		for (r = 0; r <= 5; r++) {
+			char line[128];
+
+			nlh = event(&m, COLO_CMD_CHECKPOINT_REQUEST, 3, r);
+			CHECK(colo_event_parse(nlh, &ev) == 0);
+			snprintf(line, sizeof(line),
+				 "checkpoint-request group 3 reason %s\n",
+				 want[r]);
+			CHECK_STR(ev_text(&ev, false), line);
+			snprintf(line, sizeof(line),
+				 "{\"event\":\"checkpoint-request\",\"group\":3,"
+				 "\"reason\":\"%s\"}\n", want[r]);
+			CHECK_STR(ev_text(&ev, true), line);
+		}
+		CHECK_STR(colo_reason_name(255, buf, sizeof(buf)),
+			  "unknown(255)");
+	}
+	/* no reason */
+	nlh = event(&m, COLO_CMD_CHECKPOINT_REQUEST, 3, -1);
+	CHECK(colo_event_parse(nlh, &ev) == 0 && !ev.has_reason);
+	CHECK_STR(ev_text(&ev, false), "checkpoint-request group 3\n");
+
+	/* unknown events: printed, with what they carry */
+	nlh = event(&m, 42, 3, -1);
+	mnl_attr_put_u32(nlh, 400, 1);
+	CHECK(colo_event_parse(nlh, &ev) == 0 && ev.cmd == 42);
+	CHECK_STR(ev_text(&ev, false), "event 42 group 3\n");
+	CHECK_STR(ev_text(&ev, true), "{\"event\":\"unknown(42)\",\"group\":3}\n");
+	nlh = event(&m, 255, 0, -1);
+	CHECK(colo_event_parse(nlh, &ev) == 0);
+	CHECK_STR(ev_text(&ev, false), "event 255\n");
+	CHECK_STR(ev_text(&ev, true), "{\"event\":\"unknown(255)\"}\n");
+	nlh = event(&m, COLO_CMD_GROUP_NEW, 9, 2);
+	put_test_flow(nlh, 0x0806, 0, 0, 0, 0, 0, 0);
+	CHECK(colo_event_parse(nlh, &ev) == 0);
+	CHECK_STR(ev_text(&ev, false),
+		  "event 1 group 9 reason timeout flow ether 0x0806\n");
+	CHECK_STR(colo_event_name(COLO_CMD_CHECKPOINT_REQUEST, buf,
+				  sizeof(buf)), "checkpoint-request");
+	CHECK_STR(colo_event_name(0, buf, sizeof(buf)), "unknown(0)");
+
+	/* malformed */
+	nlh = event(&m, COLO_CMD_CHECKPOINT_REQUEST, 0, 1);	/* no group */
+	CHECK(colo_event_parse(nlh, &ev) == -EBADMSG);
+	nlh = event(&m, COLO_CMD_CHECKPOINT_REQUEST, 1, -1);
+	mnl_attr_put_u16(nlh, COLO_A_GROUP_REASON, 1);		/* u8 wanted */
+	CHECK(colo_event_parse(nlh, &ev) == -EBADMSG);
+	nlh = msg_start(&m, FAMILY, COLO_CMD_CHECKPOINT_REQUEST);
+	mnl_attr_put_u64(nlh, COLO_A_GROUP_ID, 1);		/* u32 wanted */
+	CHECK(colo_event_parse(nlh, &ev) == -EBADMSG);
+	nlh = event(&m, COLO_CMD_CHECKPOINT_REQUEST, 1, 1);	/* short addr */
+	put_test_flow(nlh, 0x0800, 6, 3, 1, 2, 0, F_KEY);
+	CHECK(colo_event_parse(nlh, &ev) == -EBADMSG);
+	nlh = event(&m, COLO_CMD_CHECKPOINT_REQUEST, 1, 1);	/* bad nest */
+	nest = put_test_flow(nlh, 0x0800, 6, 4, 1, 2, 0, F_KEY);
+	find_nested(nest, COLO_A_FLOW_VLAN)->nla_len = 100;
+	CHECK(colo_event_parse(nlh, &ev) == -EBADMSG);
+	nlh = event(&m, 42, 1, 1);			/* unknown: still checked */
+	put_test_flow(nlh, 0x0800, 6, 16, 1, 2, 0, F_KEY);
+	find_nested(find_attr(nlh, COLO_A_GROUP_FLOW),
+		    COLO_A_FLOW_ADDR_B)->nla_len = 4 + 4;
+	CHECK(colo_event_parse(nlh, &ev) == -EBADMSG);
+	nlh = event(&m, COLO_CMD_CHECKPOINT_REQUEST, 1, 1);
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;			/* no genl hdr */
+	CHECK(colo_event_parse(nlh, &ev) == -EBADMSG);
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + GENL_HDRLEN + 8 + 3; /* cut */
+	CHECK(colo_event_parse(nlh, &ev) == -EBADMSG);
+
+	/* nlctrl notifications */
+	nlh = msg_start(&m, GENL_ID_CTRL, CTRL_CMD_DELFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "colo");
+	CHECK(family_deleted(&mon, nlh));
+	nlh = msg_start(&m, GENL_ID_CTRL, CTRL_CMD_DELFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY + 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "colo");
+	CHECK(!family_deleted(&mon, nlh));		/* the id decides */
+	nlh = msg_start(&m, GENL_ID_CTRL, CTRL_CMD_DELFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "colo");
+	CHECK(family_deleted(&mon, nlh));		/* else the name */
+	nlh = msg_start(&m, GENL_ID_CTRL, CTRL_CMD_DELFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "other");
+	CHECK(!family_deleted(&mon, nlh));
+	nlh = msg_start(&m, GENL_ID_CTRL, CTRL_CMD_DELFAMILY);
+	CHECK(!family_deleted(&mon, nlh));
+	nlh = msg_start(&m, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY);
+	CHECK(!family_deleted(&mon, nlh));
+	nlh = msg_start(&m, GENL_ID_CTRL, CTRL_CMD_DELFAMILY);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_FAMILY_ID, FAMILY);	/* u16 wanted */
+	CHECK(!family_deleted(&mon, nlh));
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN;
+	CHECK(!family_deleted(&mon, nlh));
 }
 
 /* ---- errors ---- */
@@ -591,6 +1583,49 @@ static void test_fuzz(void)
 	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 24);
 	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_MISS_TYPE, 2);
 
+	/* a flow dump message with two flows, and an event */
+	{
+		union msgbuf flm, evm;
+		struct flows fl = { .group = 1, .max = 8 };
+		struct colo_event ev;
+		struct colo_monitor mon = { .family = FAMILY };
+		FILE *null = fopen("/dev/null", "w"), *saved = stdout;
+
+		if (!null)
+			abort();
+		nlh = msg_start(&flm, FAMILY, COLO_CMD_FLOW_GET);
+		mnl_attr_put_u32(nlh, COLO_A_GROUP_ID, 1);
+		put_test_flow(nlh, 0x0800, 6, 4, 1, 2, 5,
+			      F_KEY | F_STATE | F_CLOSED);
+		put_test_flow(nlh, 0x86dd, 58, 16, 3, 0, 0, F_KEY);
+		CHECK(flows_cb(nlh, &fl) == 0 && fl.n == 2);
+		nlh = event(&evm, COLO_CMD_CHECKPOINT_REQUEST, 1, 1);
+		put_test_flow(nlh, 0x86dd, 17, 16, 1, 2, 5, F_KEY | F_STATE);
+		CHECK(colo_event_parse(nlh, &ev) == 0);
+
+		stdout = null;
+		for (i = 0; i < 100000; i++) {
+			nlh = mutate(&flm.nlh);
+			fl.n = 0;
+			err = flows_cb(nlh, &fl);
+			CHECK(err == 0 || err == -EBADMSG);
+			ok += !err;
+			flows_print(&fl, &(struct coloctl_opts){ .json = i & 1 });
+			free(nlh);
+
+			nlh = mutate(&evm.nlh);
+			err = colo_event_parse(nlh, &ev);
+			CHECK(err == 0 || err == -EBADMSG);
+			if (!err)
+				colo_event_print(&ev, i & 1);
+			family_deleted(&mon, nlh);
+			free(nlh);
+		}
+		stdout = saved;
+		fclose(null);
+		free(fl.v);
+	}
+
 	group_msg(&m, true);
 	for (i = 0; i < 200000; i++) {
 		nlh = mutate(&m.nlh);
@@ -703,9 +1738,16 @@ static void test_kernel(void)
 int main(void)
 {
 	test_numbers();
+	test_sizes();
 	test_keywords();
 	test_json();
 	test_group_parse();
+	test_group_full();
+	test_group_args();
+	test_flows();
+	test_flow_dump();
+	test_checkpoint();
+	test_events();
 	test_errors();
 	test_fuzz();
 	test_kernel();
