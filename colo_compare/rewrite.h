@@ -14,9 +14,6 @@ struct colo_group;
 struct colo_rewriter;
 struct sk_buff;
 
-/* Tracked connections per group; more are passed unchanged and counted. */
-#define COLO_RW_MAX_FLOWS	65536
-
 /* A snapshot of a group's rewriter, see colo_rewrite_get_stats(). */
 struct colo_rewrite_stats {
 	u64 rewritten;	/* packets whose seq, ack or SACK blocks were shifted */
@@ -25,7 +22,7 @@ struct colo_rewrite_stats {
 	u64 untracked;	/* new connections not tracked: table full, no memory */
 	u64 errors;	/* packets dropped: headers could not be made writable */
 	u64 resets;	/* colo_rewrite_reset() calls (completed checkpoints) */
-	u32 flows;	/* connections tracked now */
+	u32 flows;	/* connections tracked now (at most the group's max_flows) */
 };
 
 int colo_rewrite_init(struct colo_group *g);

@@ -4,7 +4,8 @@
  *
  * Lets a stock iproute2 tc parse and print
  *
- *	tc ... action colo group ID { primary | secondary } [ CONTROL ] [ index INDEX ]
+ *	tc ... action colo group ID { primary | secondary | rewrite } [ CONTROL ]
+ *		[ index INDEX ]
  *
  * tc dlopen()s $TC_LIB_DIR/m_colo.so (Debian: /usr/lib/<multiarch>/tc/) and
  * looks up colo_action_util.  The helpers used here are exported by the tc
@@ -27,16 +28,19 @@
 static void explain(void)
 {
 	fprintf(stderr,
-		"Usage: ... colo group ID { primary | secondary } [ CONTROL ] [ index INDEX ]\n"
-		"       ... colo group ID role { primary | secondary } [ CONTROL ] [ index INDEX ]\n"
+		"Usage: ... colo group ID { primary | secondary | rewrite } [ CONTROL ] [ index INDEX ]\n"
+		"       ... colo group ID role { primary | secondary | rewrite } [ CONTROL ] [ index INDEX ]\n"
 		"where: ID is a COLO group (1-4294967295), created first with \"coloctl group add ID\"\n"
 		"       primary    packets of the primary VM: held and released by the group\n"
 		"       secondary  packets of the secondary VM: compared, then consumed\n"
+		"       rewrite    secondary host: shift the secondary VM's TCP sequence numbers\n"
+		"                  into the primary's (at the SVM tap's ingress and egress)\n"
 		"       CONTROL := reclassify | pipe | drop | continue | ok | pass |\n"
 		"                  goto chain CHAIN_INDEX (default: pipe)\n"
 		"       INDEX is the action index (default: chosen by the kernel)\n"
-		"The action works at ingress only, e.g.\n"
-		"       tc filter add dev DEV ingress matchall action colo group ID primary\n");
+		"primary and secondary work at ingress only, rewrite also at egress, e.g.\n"
+		"       tc filter add dev DEV ingress matchall action colo group ID primary\n"
+		"       tc filter add dev TAP egress matchall action colo group ID rewrite\n");
 }
 
 static void __attribute__((noreturn)) usage(void)
@@ -69,6 +73,8 @@ static int role_from_name(const char *s)
 		return TCA_COLO_ROLE_PRIMARY;
 	if (strcmp(s, "secondary") == 0)
 		return TCA_COLO_ROLE_SECONDARY;
+	if (strcmp(s, "rewrite") == 0)
+		return TCA_COLO_ROLE_REWRITE;
 	return -1;
 }
 
@@ -83,6 +89,9 @@ static void print_role(__u8 role)
 	case TCA_COLO_ROLE_SECONDARY:
 		print_string(PRINT_ANY, "role", "%s ", "secondary");
 		break;
+	case TCA_COLO_ROLE_REWRITE:
+		print_string(PRINT_ANY, "role", "%s ", "rewrite");
+		break;
 	default:	/* newer kernel: show the number, still as a string */
 		snprintf(buf, sizeof(buf), "%u", role);
 		print_string(PRINT_ANY, "role", "role %s ", buf);
@@ -96,7 +105,7 @@ static int set_role(int *role, const char *word)
 
 	if (r < 0) {
 		fprintf(stderr,
-			"colo: role must be primary or secondary, not \"%s\"\n",
+			"colo: role must be primary, secondary or rewrite, not \"%s\"\n",
 			word);
 		return -1;
 	}
@@ -199,11 +208,11 @@ static int parse_colo(struct action_util *a, int *argc_p, char ***argv_p,
 	if (!role) {
 		if (argc > 0)
 			fprintf(stderr,
-				"colo: role must be primary or secondary, not \"%s\"\n",
+				"colo: role must be primary, secondary or rewrite, not \"%s\"\n",
 				*argv);
 		else
 			fprintf(stderr,
-				"colo: missing role (primary or secondary)\n");
+				"colo: missing role (primary, secondary or rewrite)\n");
 		return -1;
 	}
 

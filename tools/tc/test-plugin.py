@@ -40,11 +40,11 @@ TCA_COLO_TM, TCA_COLO_PARMS, TCA_COLO_PAD = 1, 2, 3
 TCA_COLO_GROUP, TCA_COLO_ROLE, TCA_COLO_STATS = 4, 5, 6
 TCA_COLO_STATS_PAD, TCA_COLO_STATS_TAKEN = 1, 2
 TCA_COLO_STATS_PASSED, TCA_COLO_STATS_DROPPED = 3, 4
-PRIMARY, SECONDARY = 1, 2
+PRIMARY, SECONDARY, REWRITE = 1, 2, 3
 TC_ACT_UNSPEC, TC_ACT_OK, TC_ACT_SHOT, TC_ACT_PIPE = -1, 0, 2, 3
 TC_ACT_GOTO_CHAIN = 2 << 28
 
-USAGE_HEAD = "Usage: ... colo group ID { primary | secondary }"
+USAGE_HEAD = "Usage: ... colo group ID { primary | secondary | rewrite }"
 
 
 class Tap:
@@ -236,13 +236,18 @@ PARSE_ERRORS = [
      "colo: group must be a number 1-4294967295"),
     (["group", "7", "group", "8", "primary"], "colo: group given twice"),
     (["group", "7"], "colo: missing role"),
-    (["group", "7", "role"], "colo: role must be primary or secondary"),
+    (["group", "7", "role"],
+     "colo: role must be primary, secondary or rewrite"),
     (["group", "7", "role", "bogus"],
-     "colo: role must be primary or secondary"),
+     "colo: role must be primary, secondary or rewrite"),
     (["group", "7", "role", "pipe"],
-     "colo: role must be primary or secondary"),
-    (["group", "7", "bogus"], "colo: role must be primary or secondary"),
+     "colo: role must be primary, secondary or rewrite"),
+    (["group", "7", "bogus"],
+     "colo: role must be primary, secondary or rewrite"),
     (["group", "7", "primary", "secondary"], "colo: role given twice"),
+    (["group", "7", "rewrite", "role", "primary"], "colo: role given twice"),
+    (["group", "7", "rewriter"],
+     "colo: role must be primary, secondary or rewrite"),
     (["group", "7", "primary", "index"], "colo: index must be a number"),
     (["group", "7", "primary", "index", "x"], "colo: index must be a number"),
     (["group", "7", "primary", "index", "1", "index", "2"],
@@ -274,6 +279,10 @@ PARSE_OK = [
      dict(group=2, role=PRIMARY, action=TC_ACT_OK, index=0)),
     (["group", "3", "secondary", "goto", "chain", "4"],
      dict(group=3, role=SECONDARY, action=TC_ACT_GOTO_CHAIN | 4, index=0)),
+    (["group", "5", "rewrite"],
+     dict(group=5, role=REWRITE, action=TC_ACT_PIPE, index=0)),
+    (["group", "5", "role", "rewrite", "continue", "index", "6"],
+     dict(group=5, role=REWRITE, action=TC_ACT_UNSPEC, index=6)),
     (["group", "010", "primary", "cookie", "abcd"],
      dict(group=10, role=PRIMARY, action=TC_ACT_PIPE, index=0,
           cookie="abcd")),
@@ -306,6 +315,11 @@ def test_parse_ok(t, r):
                   dict(group=7, role=SECONDARY, action=TC_ACT_PIPE, index=0),
                   "parse: filter add dev lo ingress matchall action colo "
                   "group 7 secondary")
+    check_request(t, r, ["filter", "add", "dev", "lo", "egress", "matchall",
+                         "action", "colo", "group", "7", "rewrite"],
+                  dict(group=7, role=REWRITE, action=TC_ACT_PIPE, index=0),
+                  "parse: filter add dev lo egress matchall action colo "
+                  "group 7 rewrite")
 
 
 FULL = parms() + GROUP7 + ROLE_P + TM + stats(10, 2, 2**64 - 1)
@@ -329,6 +343,11 @@ PRINT_TEXT = [
     ("goto chain, attributes in another order",
      ROLE_P + GROUP7 + parms(action=TC_ACT_GOTO_CHAIN | 5), False,
      "\taction order 1: colo group 7 primary goto chain 5\n"
+     "\t index 3 ref 1 bind 0\n"),
+    ("rewrite continue",
+     parms(action=TC_ACT_UNSPEC) + GROUP7 +
+     nla(TCA_COLO_ROLE, bytes([REWRITE])), False,
+     "\taction order 1: colo group 7 rewrite continue\n"
      "\t index 3 ref 1 bind 0\n"),
     ("unknown role shown as a number",
      parms() + GROUP7 + nla(TCA_COLO_ROLE, bytes([9])), False,
@@ -377,6 +396,9 @@ def test_print_json(t, r):
              ("full, -s", FULL, True, with_s),
              ("short attributes", nla(TCA_COLO_GROUP, b"\7\0") +
               nla(TCA_COLO_ROLE, b""), True, {"order": 1, "kind": "colo"}),
+             ("rewrite", parms() + GROUP7 +
+              nla(TCA_COLO_ROLE, bytes([REWRITE])), False,
+              dict(base, role="rewrite")),
              ("unknown role", parms() + GROUP7 +
               nla(TCA_COLO_ROLE, bytes([9])), False, dict(base, role="9"))]
     for name, opts, sflag, want in cases:
