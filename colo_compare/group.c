@@ -25,6 +25,8 @@
 static unsigned int colo_net_id __read_mostly;
 /* Groups in all namespaces, see COLO_MAX_GROUPS_TOTAL. */
 static atomic_t colo_groups_total = ATOMIC_INIT(0);
+/* Set before the netdev notifier goes, see colo_netdev_event(). */
+static bool colo_unloading;
 /* Frees groups; drained at module exit. */
 static struct workqueue_struct *colo_wq;
 
@@ -350,7 +352,8 @@ static int colo_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct colo_group *g;
 	unsigned long id;
 
-	if (event != NETDEV_UNREGISTER)
+	/* Unregistering the notifier replays UNREGISTER for every device. */
+	if (event != NETDEV_UNREGISTER || READ_ONCE(colo_unloading))
 		return NOTIFY_DONE;
 	cn = colo_net(dev_net(dev));
 	mutex_lock(&cn->lock);
@@ -421,6 +424,7 @@ err_wq:
 /* After the action and genl are gone: no new references. */
 void colo_group_pernet_exit(void)
 {
+	WRITE_ONCE(colo_unloading, true);
 	unregister_netdevice_notifier(&colo_netdev_notifier);
 	unregister_pernet_subsys(&colo_net_ops);
 	/* action params drop their group references from RCU callbacks */
