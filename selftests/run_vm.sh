@@ -14,11 +14,16 @@ SUITE_TIMEOUT=${SUITE_TIMEOUT:-900}
 declare -A SUITES=(
 	[install]="selftests/install.sh"
 	[passthrough]="selftests/colo_passthrough.sh"
+	[compare]="selftests/colo_compare.sh"
+	[limits]="selftests/colo_limits.sh"
+	[tcp]="selftests/colo_tcp.sh"
+	[teardown]="selftests/colo_teardown.sh"
+	[rewrite]="selftests/colo_rewrite.sh"
 	[genl]="selftests/genl/colo_genl_test"
 	[tdc]="selftests/tdc/run.sh"
 	[unload]="rmmod colo_compare"
 )
-ORDER="install passthrough genl tdc unload"
+ORDER="install passthrough compare tcp limits teardown rewrite genl tdc unload"
 [ $# -gt 0 ] && ORDER="$*"
 
 ensure_loaded() {
