@@ -154,7 +154,7 @@ recv_none() {
 
 # recv_once NAME ANSWER: ANSWER arrives, exactly once.
 recv_once() {
-	peer client recv "$1" 2 "${3:-2}" || return 1
+	peer client recv "$1" 2 "${3:-1}" || return 1
 	expect "${RA[0]}" -eq 1 && expect "${RA[2]}" = "$2"
 }
 

@@ -57,9 +57,12 @@ got_held() {
 	for ((i = 0; i < NHELD; i++)); do
 		want=re:$1-$i
 		[ $i -eq 0 ] && want=pvm:$1-0/tag
-		peer client recv "$1-$i" 2 2 || return 1
+		peer client recv "$1-$i" 1 5 || return 1
 		expect "${RA[0]}" -eq 1 && expect "${RA[2]}" = "$want" || return 1
 	done
+	# and no second copy of any
+	nap 1
+	got_none "$1"
 }
 
 # got_none ROUND: nothing at all.
