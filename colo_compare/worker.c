@@ -63,6 +63,24 @@ void colo_discard(struct colo_group *g, struct sk_buff *skb)
 	dev_put(dev);
 }
 
+/* Move everything the actions queued so far onto @batch. */
+static void colo_intake_take(struct colo_group *g, struct sk_buff_head *batch)
+{
+	__skb_queue_head_init(batch);
+	spin_lock_bh(&g->intake.lock);
+	skb_queue_splice_init(&g->intake, batch);
+	spin_unlock_bh(&g->intake.lock);
+}
+
+/* Uncompared: a primary goes on, a secondary is consumed. */
+static void colo_let_go(struct colo_group *g, struct sk_buff *skb)
+{
+	if (colo_cb(skb)->secondary)
+		colo_discard(g, skb);
+	else
+		colo_release(g, skb);
+}
+
 static void colo_drop_counted(struct colo_group *g, struct sk_buff *skb)
 {
 	if (colo_cb(skb)->secondary)
@@ -131,20 +149,13 @@ static void colo_process_intake(struct colo_group *g)
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
 
-	__skb_queue_head_init(&batch);
-	spin_lock_bh(&g->intake.lock);
-	skb_queue_splice_init(&g->intake, &batch);
-	spin_unlock_bh(&g->intake.lock);
+	colo_intake_take(g, &batch);
 
 	while ((skb = __skb_dequeue(&batch))) {
-		if (g->state == COLO_STATE_PASSTHROUGH) {
-			if (colo_cb(skb)->secondary)
-				colo_discard(g, skb);
-			else
-				colo_release(g, skb);
-			continue;
-		}
-		colo_classify(g, skb);
+		if (g->state == COLO_STATE_PASSTHROUGH)
+			colo_let_go(g, skb);
+		else
+			colo_classify(g, skb);
 	}
 	if (atomic_long_read(&g->held_bytes) > READ_ONCE(g->p.group_limit))
 		colo_checkpoint_request(g, COLO_REASON_MEMORY, NULL);
@@ -285,10 +296,7 @@ void colo_flush_all(struct colo_group *g)
 	struct sk_buff *skb;
 
 	lockdep_assert_held(&g->mutex);
-	__skb_queue_head_init(&batch);
-	spin_lock_bh(&g->intake.lock);
-	skb_queue_splice_init(&g->intake, &batch);
-	spin_unlock_bh(&g->intake.lock);
+	colo_intake_take(g, &batch);
 
 	list_for_each_entry_safe(f, tmp, &g->pending, pending) {
 		colo_flush_flow(g, f);
@@ -296,12 +304,8 @@ void colo_flush_all(struct colo_group *g)
 		f->is_pending = false;
 	}
 	colo_flush_flow(g, &g->overflow);
-	while ((skb = __skb_dequeue(&batch))) {
-		if (colo_cb(skb)->secondary)
-			colo_discard(g, skb);
-		else
-			colo_release(g, skb);
-	}
+	while ((skb = __skb_dequeue(&batch)))
+		colo_let_go(g, skb);
 	colo_rewrite_reset(g);
 }
 
@@ -327,10 +331,7 @@ void colo_purge_dev(struct colo_group *g, const struct net_device *dev)
 	struct colo_flow *f;
 
 	mutex_lock(&g->mutex);
-	__skb_queue_head_init(&batch);
-	spin_lock_bh(&g->intake.lock);
-	skb_queue_splice_init(&g->intake, &batch);
-	spin_unlock_bh(&g->intake.lock);
+	colo_intake_take(g, &batch);
 	colo_purge_queue(g, &batch, dev, NULL);
 	/* what is left goes back in front, in order */
 	spin_lock_bh(&g->intake.lock);
