@@ -24,7 +24,16 @@
 #define COLO_LIMIT_MIN		(64U << 10)
 #define COLO_MAX_FLOWS_DEFAULT	65536
 #define COLO_MAX_FLOWS_MAX	(1U << 22)
+#define COLO_CKPT_TIMEOUT_MS_DEFAULT 30000	/* longest wait for the next step */
+#define COLO_CKPT_TIMEOUT_MS_MIN 100
+#define COLO_CKPT_TIMEOUT_MS_MAX 3600000
 
+/*
+ * passthrough --checkpoint-ready--> comparing --checkpoint-request-->
+ * checkpoint --(reply, vmstate-send, vmstate-size, vmstate-received,
+ * vmstate-loaded)--> comparing.  Failover (by command, or when a
+ * checkpoint transaction stalls) goes to passthrough from anywhere.
+ */
 enum colo_group_state {
 	COLO_STATE_PASSTHROUGH,	/* primaries released at once, secondaries dropped */
 	COLO_STATE_COMPARING,	/* primaries held until matched */
@@ -41,10 +50,30 @@ enum colo_reason {
 	COLO_REASON_TIMEOUT,	/* a packet waited longer than the timeout */
 	COLO_REASON_MEMORY,	/* a flow or the group holds too many bytes */
 	COLO_REASON_FLOW_LIMIT,	/* the flow table is full */
+	COLO_REASON_MANUAL,	/* asked for by a command (agent, coloctl) */
+	COLO_REASON_STALLED,	/* failover: a checkpoint step did not come in time */
 	__COLO_REASON_MAX
 };
 
 #define COLO_REASON_MAX (__COLO_REASON_MAX - 1)
+
+/*
+ * The COLO command protocol: QEMU's COLOMessage, same numbers.  Each
+ * message is a command (COLO_CMD_CHECKPOINT_READY ...) the agent sends
+ * and an event the kernel multicasts once it accepted it.
+ */
+enum colo_message {
+	COLO_MSG_CHECKPOINT_READY,
+	COLO_MSG_CHECKPOINT_REQUEST,
+	COLO_MSG_CHECKPOINT_REPLY,
+	COLO_MSG_VMSTATE_SEND,
+	COLO_MSG_VMSTATE_SIZE,
+	COLO_MSG_VMSTATE_RECEIVED,
+	COLO_MSG_VMSTATE_LOADED,
+	__COLO_MSG_MAX
+};
+
+#define COLO_MSG_MAX (__COLO_MSG_MAX - 1)
 
 /*
  * Soft byte limits (FLOW_LIMIT, GROUP_LIMIT) ask for a checkpoint when
@@ -63,8 +92,18 @@ enum {
 	COLO_A_GROUP_FLOW_LIMIT,	/* u32, bytes held per flow */
 	COLO_A_GROUP_GROUP_LIMIT,	/* u32, bytes held per group */
 	COLO_A_GROUP_MAX_FLOWS,		/* u32, flow table size */
-	COLO_A_GROUP_REASON,		/* u8, enum colo_reason; events only */
+	COLO_A_GROUP_REASON,		/* u8, enum colo_reason; reply/events */
 	COLO_A_GROUP_FLOW,		/* nest of COLO_A_FLOW_*; reply only */
+	COLO_A_GROUP_STEP,		/* u8, enum colo_message: the last step
+					 * accepted; reply/events, in CHECKPOINT
+					 */
+	COLO_A_GROUP_VMSTATE_SIZE,	/* u64, bytes; VMSTATE_SIZE */
+	COLO_A_GROUP_CKPT_TIMEOUT_MS,	/* u32, longest wait for the next
+					 * checkpoint step before failover
+					 */
+	COLO_A_GROUP_FAILED_OVER,	/* flag, reply/events: failed over,
+					 * passthrough until CHECKPOINT_READY
+					 */
 	__COLO_A_GROUP_MAX
 };
 
@@ -86,6 +125,10 @@ enum {
 	COLO_A_STATS_FLOWS,		/* u64, flows in the table now */
 	COLO_A_STATS_SECONDARY_HELD,	/* u64, secondaries held now */
 	COLO_A_STATS_SECONDARY_DROPPED,	/* u64, secondaries dropped at a limit */
+	COLO_A_STATS_CHECKPOINTS_DONE,	/* u64, transactions that reached
+					 * VMSTATE_LOADED
+					 */
+	COLO_A_STATS_FAILOVERS,		/* u64 */
 	__COLO_A_STATS_MAX
 };
 
@@ -121,13 +164,38 @@ enum {
 	COLO_CMD_GROUP_GET,	/* GROUP_ID, or dump all groups */
 	COLO_CMD_GROUP_SET,	/* GROUP_ID [MODE] [TIMEOUT_MS] [SCAN_MS] [limits] */
 	COLO_CMD_FLOW_GET,	/* dump only: GROUP_ID -> GROUP_ID + GROUP_FLOW */
-	COLO_CMD_CHECKPOINT_DONE, /* GROUP_ID: release held primaries, drop
-				   * held secondaries, back to COMPARING
+	COLO_CMD_CHECKPOINT_DONE, /* retired: the protocol steps below
+				   * replace it; not accepted
 				   */
-	COLO_CMD_CHECKPOINT_REQUEST, /* event: GROUP_ID REASON [GROUP_FLOW] */
+	/*
+	 * The protocol (enum colo_message).  Commands take GROUP_ID
+	 * (VMSTATE_SIZE also VMSTATE_SIZE); a step out of order fails with
+	 * -EPROTO and changes nothing.  Each accepted step is multicast as
+	 * an event with the same command: GROUP_ID STATE [STEP] [REASON]
+	 * [GROUP_FLOW] [VMSTATE_SIZE].  CHECKPOINT_REQUEST events come from
+	 * the kernel (REASON says why) or from a command (REASON_MANUAL).
+	 */
+	COLO_CMD_CHECKPOINT_REQUEST,
+	COLO_CMD_CHECKPOINT_READY,
+	COLO_CMD_CHECKPOINT_REPLY,
+	COLO_CMD_VMSTATE_SEND,
+	COLO_CMD_VMSTATE_SIZE,
+	COLO_CMD_VMSTATE_RECEIVED,	/* releases held primaries, drops
+					 * held secondaries
+					 */
+	COLO_CMD_VMSTATE_LOADED,	/* back to COMPARING */
+	COLO_CMD_FAILOVER,	/* GROUP_ID: passthrough until CHECKPOINT_READY;
+				 * event: GROUP_ID STATE REASON (MANUAL or
+				 * STALLED)
+				 */
 	__COLO_CMD_MAX
 };
 
 #define COLO_CMD_MAX (__COLO_CMD_MAX - 1)
+
+/*
+ * GROUP_NEW, GROUP_SET and GROUP_DEL are also multicast as events when
+ * they succeed: GROUP_ID STATE [FAILED_OVER] (GROUP_DEL: GROUP_ID).
+ */
 
 #endif /* _UAPI_LINUX_COLO_H */
