@@ -42,6 +42,7 @@ void colo_group_params_default(struct colo_group_params *p)
 	p->flow_limit = COLO_FLOW_LIMIT_DEFAULT;
 	p->group_limit = COLO_GROUP_LIMIT_DEFAULT;
 	p->max_flows = COLO_MAX_FLOWS_DEFAULT;
+	p->ckpt_timeout_ms = COLO_CKPT_TIMEOUT_MS_DEFAULT;
 }
 
 /* The last put can come from an RCU callback: free in process context. */
@@ -104,6 +105,7 @@ struct colo_group *colo_group_create(struct net *net, u32 id,
 	INIT_WORK(&g->free_work, colo_group_free_work);
 	g->p = *p;
 	g->state = mode;
+	g->step = COLO_MSG_NONE;
 	skb_queue_head_init(&g->intake);
 	mutex_init(&g->mutex);
 	err = colo_flows_init(g);
@@ -208,8 +210,22 @@ int colo_group_delete(struct net *net, u32 id, struct netlink_ext_ack *extack)
 }
 
 /*
- * passthrough <-> comparing by hand.  Leaving a comparing or checkpoint
- * state flushes: held primaries go out, held secondaries are dropped.
+ * Under @g->mutex: release every held primary, drop every held secondary,
+ * forget the flows (comparing starts afresh) and end any transaction.
+ */
+void colo_group_go_passthrough(struct colo_group *g)
+{
+	lockdep_assert_held(&g->mutex);
+	colo_flush_all(g);
+	colo_flow_evict_idle(g, true);
+	colo_proto_reset(g);
+	WRITE_ONCE(g->state, COLO_STATE_PASSTHROUGH);
+}
+
+/*
+ * passthrough <-> comparing by hand.  A group that failed over pairs again
+ * only through the protocol (checkpoint-ready), and an outstanding
+ * checkpoint is finished by the protocol too.
  */
 int colo_group_set_mode(struct colo_group *g, u8 mode,
 			struct netlink_ext_ack *extack)
@@ -217,44 +233,24 @@ int colo_group_set_mode(struct colo_group *g, u8 mode,
 	int err = 0;
 
 	mutex_lock(&g->mutex);
-	if (mode == COLO_STATE_COMPARING &&
-	    g->state == COLO_STATE_CHECKPOINT) {
+	if (mode == g->state)
+		goto out;
+	if (mode == COLO_STATE_PASSTHROUGH) {
+		colo_group_go_passthrough(g);
+	} else if (g->state == COLO_STATE_CHECKPOINT) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "a checkpoint is outstanding: complete it first (coloctl checkpoint ID done)");
+				   "a checkpoint is outstanding: finish it with the protocol steps or fail over");
 		err = -EBUSY;
+	} else if (g->failed_over) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the group failed over: checkpoint-ready pairs it again");
+		err = -EPROTO;
 	} else {
-		if (mode == COLO_STATE_PASSTHROUGH && g->state != mode) {
-			/* comparing starts afresh next time */
-			colo_flush_all(g);
-			colo_flow_evict_idle(g, true);
-		}
 		WRITE_ONCE(g->state, mode);
 	}
+out:
 	mutex_unlock(&g->mutex);
 	colo_group_kick(g);
-	return err;
-}
-
-/*
- * Complete a checkpoint: the secondary now has the primary's state, so
- * every held primary goes out in order, every held secondary is dropped,
- * and comparing starts afresh.
- */
-int colo_group_checkpoint_done(struct colo_group *g,
-			       struct netlink_ext_ack *extack)
-{
-	int err = 0;
-
-	mutex_lock(&g->mutex);
-	if (g->state == COLO_STATE_PASSTHROUGH) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "group is in passthrough: no checkpoint to complete");
-		err = -EINVAL;
-	} else {
-		colo_flush_all(g);
-		WRITE_ONCE(g->state, COLO_STATE_COMPARING);
-	}
-	mutex_unlock(&g->mutex);
 	return err;
 }
 

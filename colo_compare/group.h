@@ -35,6 +35,8 @@ struct colo_group_stats {
 	atomic64_t miscompares;
 	atomic64_t checkpoints;
 	atomic64_t timeouts;
+	atomic64_t checkpoints_done;
+	atomic64_t failovers;
 };
 
 /* Parameters; written under colo_net.lock, read with READ_ONCE(). */
@@ -44,6 +46,7 @@ struct colo_group_params {
 	u32 flow_limit;			/* soft, bytes; hard = 2x */
 	u32 group_limit;		/* soft, bytes; hard = 2x */
 	u32 max_flows;
+	u32 ckpt_timeout_ms;		/* longest wait for a checkpoint step */
 };
 
 struct colo_rewriter;
@@ -60,6 +63,17 @@ struct colo_group {
 	 * @mutex; the data path reads it with READ_ONCE().
 	 */
 	u8 state;
+
+	/*
+	 * The checkpoint transaction (protocol.c), under @mutex; read by
+	 * genl replies and the worker's sleep with READ_ONCE().
+	 */
+	u8 step;			/* enum colo_message last accepted, in
+					 * CHECKPOINT; else COLO_MSG_NONE
+					 */
+	u8 reason;			/* why it was requested */
+	bool failed_over;		/* passthrough until CHECKPOINT_READY */
+	unsigned long step_deadline;	/* jiffies: next step due by then */
 
 	/*
 	 * Packets taken by the actions, waiting for the worker.  intake.lock
@@ -126,8 +140,7 @@ struct colo_group *colo_group_get(struct net *net, u32 id,
 void colo_group_put(struct colo_group *g);
 int colo_group_set_mode(struct colo_group *g, u8 mode,
 			struct netlink_ext_ack *extack);
-int colo_group_checkpoint_done(struct colo_group *g,
-			       struct netlink_ext_ack *extack);
+void colo_group_go_passthrough(struct colo_group *g);
 
 struct colo_group *colo_group_bind(struct net *net, u32 id,
 				   struct netlink_ext_ack *extack);
@@ -135,6 +148,19 @@ void colo_group_unbind(struct colo_group *g);
 
 enum colo_verdict colo_group_take(struct colo_group *g, struct sk_buff *skb,
 				  bool secondary);
+
+/* protocol.c */
+#define COLO_MSG_NONE	0xff
+void colo_proto_init(void);
+void colo_proto_request(struct colo_group *g, u8 reason,
+			const struct colo_flow *f);
+int colo_proto_step(struct colo_group *g, u8 msg, u64 vmstate_size,
+		    struct netlink_ext_ack *extack);
+int colo_proto_failover(struct colo_group *g, u8 reason,
+			struct netlink_ext_ack *extack);
+void colo_proto_check_stall(struct colo_group *g);
+long colo_proto_sleep(const struct colo_group *g);
+void colo_proto_reset(struct colo_group *g);
 
 /* worker.c */
 int colo_worker_start(struct colo_group *g);

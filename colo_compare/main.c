@@ -15,6 +15,7 @@ static int __init colo_init(void)
 {
 	int err;
 
+	colo_proto_init();
 	/* Groups first: the action and genl both look them up. */
 	err = colo_group_pernet_init();
 	if (err)

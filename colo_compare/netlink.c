@@ -36,6 +36,11 @@ static struct netlink_range_validation colo_limit_range = {
 	.max = U32_MAX,
 };
 
+static struct netlink_range_validation colo_ckpt_timeout_range = {
+	.min = COLO_CKPT_TIMEOUT_MS_MIN,
+	.max = COLO_CKPT_TIMEOUT_MS_MAX,
+};
+
 static struct netlink_range_validation colo_flows_range = {
 	.min = 1,
 	.max = COLO_MAX_FLOWS_MAX,
@@ -60,6 +65,22 @@ static const struct nla_policy colo_group_policy[COLO_A_GROUP_MAX + 1] = {
 								&colo_flows_range),
 	[COLO_A_GROUP_REASON]		= { .type = NLA_REJECT },
 	[COLO_A_GROUP_FLOW]		= { .type = NLA_REJECT },
+	[COLO_A_GROUP_STEP]		= { .type = NLA_REJECT },
+	[COLO_A_GROUP_VMSTATE_SIZE]	= { .type = NLA_U64 },
+	[COLO_A_GROUP_CKPT_TIMEOUT_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+								&colo_ckpt_timeout_range),
+	[COLO_A_GROUP_FAILED_OVER]	= { .type = NLA_REJECT },
+};
+
+/* The protocol's commands and the messages they carry. */
+static const u8 colo_msg_cmd[__COLO_MSG_MAX] = {
+	[COLO_MSG_CHECKPOINT_READY]	= COLO_CMD_CHECKPOINT_READY,
+	[COLO_MSG_CHECKPOINT_REQUEST]	= COLO_CMD_CHECKPOINT_REQUEST,
+	[COLO_MSG_CHECKPOINT_REPLY]	= COLO_CMD_CHECKPOINT_REPLY,
+	[COLO_MSG_VMSTATE_SEND]		= COLO_CMD_VMSTATE_SEND,
+	[COLO_MSG_VMSTATE_SIZE]		= COLO_CMD_VMSTATE_SIZE,
+	[COLO_MSG_VMSTATE_RECEIVED]	= COLO_CMD_VMSTATE_RECEIVED,
+	[COLO_MSG_VMSTATE_LOADED]	= COLO_CMD_VMSTATE_LOADED,
 };
 
 static int colo_put_stats(struct sk_buff *msg, struct colo_group *g)
@@ -87,6 +108,9 @@ static int colo_put_stats(struct sk_buff *msg, struct colo_group *g)
 		  atomic_read(&g->held_secondaries) },
 		{ COLO_A_STATS_SECONDARY_DROPPED,
 		  atomic64_read(&g->stats.secondary_dropped) },
+		{ COLO_A_STATS_CHECKPOINTS_DONE,
+		  atomic64_read(&g->stats.checkpoints_done) },
+		{ COLO_A_STATS_FAILOVERS, atomic64_read(&g->stats.failovers) },
 	};
 	struct nlattr *nest;
 	int i;
@@ -105,6 +129,24 @@ static int colo_put_stats(struct sk_buff *msg, struct colo_group *g)
 	return 0;
 }
 
+/* State, and where a transaction stands: replies and events. */
+static int colo_put_state(struct sk_buff *msg, struct colo_group *g)
+{
+	u8 state = READ_ONCE(g->state);
+	u8 reason = READ_ONCE(g->reason);
+
+	if (nla_put_u8(msg, COLO_A_GROUP_STATE, state) ||
+	    (READ_ONCE(g->failed_over) &&
+	     nla_put_flag(msg, COLO_A_GROUP_FAILED_OVER)))
+		return -EMSGSIZE;
+	if (state != COLO_STATE_CHECKPOINT)
+		return 0;
+	if (nla_put_u8(msg, COLO_A_GROUP_STEP, READ_ONCE(g->step)) ||
+	    (reason && nla_put_u8(msg, COLO_A_GROUP_REASON, reason)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int colo_group_fill(struct sk_buff *msg, struct colo_group *g,
 			   u32 portid, u32 seq, int flags, u8 cmd)
 {
@@ -114,7 +156,7 @@ static int colo_group_fill(struct sk_buff *msg, struct colo_group *g,
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(msg, COLO_A_GROUP_ID, g->id) ||
-	    nla_put_u8(msg, COLO_A_GROUP_STATE, READ_ONCE(g->state)) ||
+	    colo_put_state(msg, g) ||
 	    nla_put_u32(msg, COLO_A_GROUP_TIMEOUT_MS,
 			READ_ONCE(g->p.timeout_ms)) ||
 	    nla_put_u32(msg, COLO_A_GROUP_SCAN_MS, READ_ONCE(g->p.scan_ms)) ||
@@ -124,6 +166,8 @@ static int colo_group_fill(struct sk_buff *msg, struct colo_group *g,
 			READ_ONCE(g->p.group_limit)) ||
 	    nla_put_u32(msg, COLO_A_GROUP_MAX_FLOWS,
 			READ_ONCE(g->p.max_flows)) ||
+	    nla_put_u32(msg, COLO_A_GROUP_CKPT_TIMEOUT_MS,
+			READ_ONCE(g->p.ckpt_timeout_ms)) ||
 	    nla_put_u32(msg, COLO_A_GROUP_ACTIONS, atomic_read(&g->actions)) ||
 	    colo_put_stats(msg, g)) {
 		genlmsg_cancel(msg, hdr);
@@ -179,30 +223,91 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* Worker context, g->mutex held: tell the agent a checkpoint is needed. */
-void colo_nl_checkpoint_request(struct colo_group *g, u8 reason,
-				const struct colo_flow *f)
+/*
+ * Events go to the "events" group of the group's netns only.  Process
+ * context; protocol events are sent under g->mutex, so they leave in the
+ * order the steps were taken.
+ */
+static struct sk_buff *colo_event_new(struct net *net, u8 cmd, u32 id,
+				      void **hdr)
+{
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&colo_genl_family, net, 0))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &colo_genl_family, 0, cmd);
+	if (!*hdr || nla_put_u32(msg, COLO_A_GROUP_ID, id)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void colo_event_send(struct net *net, struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	/* group 0: the index of "events" in colo_mcgrps[] */
+	genlmsg_multicast_netns(&colo_genl_family, net, msg, 0, 0, GFP_KERNEL);
+}
+
+/*
+ * A protocol step was taken.  Requests carry their reason (in the state)
+ * and, from the kernel, the flow that caused them.
+ */
+void colo_nl_step_event(struct colo_group *g, u8 msg_type,
+			const struct colo_flow *f, u64 vmstate_size)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&colo_genl_family, g->net, 0))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = colo_event_new(g->net, colo_msg_cmd[msg_type], g->id, &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &colo_genl_family, 0,
-			  COLO_CMD_CHECKPOINT_REQUEST);
-	if (!hdr || nla_put_u32(msg, COLO_A_GROUP_ID, g->id) ||
-	    nla_put_u8(msg, COLO_A_GROUP_REASON, reason) ||
-	    (f && colo_put_flow(msg, f))) {
+	if (colo_put_state(msg, g) ||
+	    (f && colo_put_flow(msg, f)) ||
+	    (msg_type == COLO_MSG_VMSTATE_SIZE &&
+	     nla_put_u64_64bit(msg, COLO_A_GROUP_VMSTATE_SIZE, vmstate_size,
+			       COLO_A_GROUP_PAD))) {
 		nlmsg_free(msg);
 		return;
 	}
-	genlmsg_end(msg, hdr);
-	/* group 0: the index of "events" in colo_mcgrps[] */
-	genlmsg_multicast_netns(&colo_genl_family, g->net, msg, 0, 0,
-				GFP_KERNEL);
+	colo_event_send(g->net, msg, hdr);
+}
+
+void colo_nl_failover_event(struct colo_group *g, u8 reason)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = colo_event_new(g->net, COLO_CMD_FAILOVER, g->id, &hdr);
+	if (!msg)
+		return;
+	if (colo_put_state(msg, g) ||
+	    nla_put_u8(msg, COLO_A_GROUP_REASON, reason)) {
+		nlmsg_free(msg);
+		return;
+	}
+	colo_event_send(g->net, msg, hdr);
+}
+
+/* GROUP_NEW, GROUP_SET and GROUP_DEL (@g NULL: only the id). */
+static void colo_nl_group_event(struct net *net, u8 cmd, u32 id,
+				struct colo_group *g)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = colo_event_new(net, cmd, id, &hdr);
+	if (!msg)
+		return;
+	if (g && colo_put_state(msg, g)) {
+		nlmsg_free(msg);
+		return;
+	}
+	colo_event_send(net, msg, hdr);
 }
 
 static void colo_get_params(struct genl_info *info,
@@ -220,6 +325,9 @@ static void colo_get_params(struct genl_info *info,
 		p->group_limit = nla_get_u32(a[COLO_A_GROUP_GROUP_LIMIT]);
 	if (a[COLO_A_GROUP_MAX_FLOWS])
 		p->max_flows = nla_get_u32(a[COLO_A_GROUP_MAX_FLOWS]);
+	if (a[COLO_A_GROUP_CKPT_TIMEOUT_MS])
+		p->ckpt_timeout_ms =
+			nla_get_u32(a[COLO_A_GROUP_CKPT_TIMEOUT_MS]);
 }
 
 static int colo_nl_group_new(struct sk_buff *skb, struct genl_info *info)
@@ -237,16 +345,26 @@ static int colo_nl_group_new(struct sk_buff *skb, struct genl_info *info)
 			      nla_get_u32(info->attrs[COLO_A_GROUP_ID]), &p,
 			      mode ? nla_get_u8(mode) : COLO_STATE_PASSTHROUGH,
 			      info->extack);
-	return PTR_ERR_OR_ZERO(g);
+	if (IS_ERR(g))
+		return PTR_ERR(g);
+	/* not held: it cannot be freed before the next genl op runs */
+	colo_nl_group_event(genl_info_net(info), COLO_CMD_GROUP_NEW, g->id, g);
+	return 0;
 }
 
 static int colo_nl_group_del(struct sk_buff *skb, struct genl_info *info)
 {
+	u32 id;
+	int err;
+
 	if (GENL_REQ_ATTR_CHECK(info, COLO_A_GROUP_ID))
 		return -EINVAL;
-	return colo_group_delete(genl_info_net(info),
-				 nla_get_u32(info->attrs[COLO_A_GROUP_ID]),
-				 info->extack);
+	id = nla_get_u32(info->attrs[COLO_A_GROUP_ID]);
+	err = colo_group_delete(genl_info_net(info), id, info->extack);
+	if (!err)
+		colo_nl_group_event(genl_info_net(info), COLO_CMD_GROUP_DEL, id,
+				    NULL);
+	return err;
 }
 
 static int colo_nl_group_set(struct sk_buff *skb, struct genl_info *info)
@@ -279,7 +397,9 @@ static int colo_nl_group_set(struct sk_buff *skb, struct genl_info *info)
 	WRITE_ONCE(g->p.flow_limit, p.flow_limit);
 	WRITE_ONCE(g->p.group_limit, p.group_limit);
 	WRITE_ONCE(g->p.max_flows, p.max_flows);
+	WRITE_ONCE(g->p.ckpt_timeout_ms, p.ckpt_timeout_ms);
 	colo_group_kick(g);
+	colo_nl_group_event(genl_info_net(info), COLO_CMD_GROUP_SET, g->id, g);
 out:
 	mutex_unlock(&cn->lock);
 	return err;
@@ -390,20 +510,33 @@ static int colo_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ?: skb->len;
 }
 
-static int colo_nl_checkpoint_done(struct sk_buff *skb, struct genl_info *info)
+/* CHECKPOINT_READY ... VMSTATE_LOADED, and FAILOVER: GROUP_ID [VMSTATE_SIZE] */
+static int colo_nl_step(struct sk_buff *skb, struct genl_info *info)
 {
+	u8 cmd = info->genlhdr->cmd;
 	struct colo_group *g;
-	int err;
+	u64 size = 0;
+	int err, msg;
 
 	if (GENL_REQ_ATTR_CHECK(info, COLO_A_GROUP_ID))
 		return -EINVAL;
+	if (cmd == COLO_CMD_VMSTATE_SIZE) {
+		if (GENL_REQ_ATTR_CHECK(info, COLO_A_GROUP_VMSTATE_SIZE))
+			return -EINVAL;
+		size = nla_get_u64(info->attrs[COLO_A_GROUP_VMSTATE_SIZE]);
+	}
 	g = colo_group_get(genl_info_net(info),
 			   nla_get_u32(info->attrs[COLO_A_GROUP_ID]),
 			   info->extack);
 	if (!g)
 		return -ENOENT;
-	err = colo_group_checkpoint_done(g, info->extack);
-	colo_group_kick(g);
+	if (cmd == COLO_CMD_FAILOVER) {
+		err = colo_proto_failover(g, COLO_REASON_MANUAL, info->extack);
+	} else {
+		for (msg = 0; colo_msg_cmd[msg] != cmd; msg++)
+			;
+		err = colo_proto_step(g, msg, size, info->extack);
+	}
 	colo_group_put(g);
 	return err;
 }
@@ -428,11 +561,21 @@ static const struct genl_small_ops colo_genl_ops[] = {
 	}, {
 		.cmd	= COLO_CMD_FLOW_GET,
 		.dumpit	= colo_nl_flow_dump,
-	}, {
-		.cmd	= COLO_CMD_CHECKPOINT_DONE,
-		.doit	= colo_nl_checkpoint_done,
-		.flags	= GENL_UNS_ADMIN_PERM,
 	},
+#define COLO_STEP_OP(c) {			\
+		.cmd	= c,				\
+		.doit	= colo_nl_step,			\
+		.flags	= GENL_UNS_ADMIN_PERM,		\
+	}
+	COLO_STEP_OP(COLO_CMD_CHECKPOINT_REQUEST),
+	COLO_STEP_OP(COLO_CMD_CHECKPOINT_READY),
+	COLO_STEP_OP(COLO_CMD_CHECKPOINT_REPLY),
+	COLO_STEP_OP(COLO_CMD_VMSTATE_SEND),
+	COLO_STEP_OP(COLO_CMD_VMSTATE_SIZE),
+	COLO_STEP_OP(COLO_CMD_VMSTATE_RECEIVED),
+	COLO_STEP_OP(COLO_CMD_VMSTATE_LOADED),
+	COLO_STEP_OP(COLO_CMD_FAILOVER),
+#undef COLO_STEP_OP
 };
 
 static const struct genl_multicast_group colo_mcgrps[] = {

@@ -88,25 +88,11 @@ static void colo_drop_counted(struct colo_group *g, struct sk_buff *skb)
 	colo_discard(g, skb);
 }
 
-/* Only one request is outstanding: the first reason wins. */
-static void colo_checkpoint_request(struct colo_group *g, u8 reason,
-				    struct colo_flow *f)
-{
-	if (g->state != COLO_STATE_COMPARING)
-		return;
-	WRITE_ONCE(g->state, COLO_STATE_CHECKPOINT);
-	atomic64_inc(&g->stats.checkpoints);
-	if (reason == COLO_REASON_TIMEOUT)
-		atomic64_inc(&g->stats.timeouts);
-	trace_colo_checkpoint_request(g->id, reason);
-	colo_nl_checkpoint_request(g, reason, f);
-}
-
 static void colo_miscompare(struct colo_group *g, struct colo_flow *f)
 {
 	atomic64_inc(&g->stats.miscompares);
 	trace_colo_miscompare(g->id, f->cls);
-	colo_checkpoint_request(g, COLO_REASON_MISCOMPARE, f);
+	colo_proto_request(g, COLO_REASON_MISCOMPARE, f);
 }
 
 /* Parse a taken packet and queue it in its flow. */
@@ -133,7 +119,7 @@ static void colo_classify(struct colo_group *g, struct sk_buff *skb)
 	f = colo_flow_lookup_create(g, &pkt.key, pkt.m.cls, &full);
 	if (!f) {
 		f = &g->overflow;
-		colo_checkpoint_request(g, COLO_REASON_FLOW_LIMIT, NULL);
+		colo_proto_request(g, COLO_REASON_FLOW_LIMIT, NULL);
 	}
 	if (f->bytes + skb->truesize > 2 * limit) {
 		colo_drop_counted(g, skb);
@@ -141,7 +127,7 @@ static void colo_classify(struct colo_group *g, struct sk_buff *skb)
 	}
 	colo_flow_enqueue(g, f, skb);
 	if (f->bytes > limit)
-		colo_checkpoint_request(g, COLO_REASON_MEMORY, f);
+		colo_proto_request(g, COLO_REASON_MEMORY, f);
 }
 
 static void colo_process_intake(struct colo_group *g)
@@ -158,7 +144,7 @@ static void colo_process_intake(struct colo_group *g)
 			colo_classify(g, skb);
 	}
 	if (atomic_long_read(&g->held_bytes) > READ_ONCE(g->p.group_limit))
-		colo_checkpoint_request(g, COLO_REASON_MEMORY, NULL);
+		colo_proto_request(g, COLO_REASON_MEMORY, NULL);
 }
 
 static void colo_release_head(struct colo_group *g, struct colo_flow *f)
@@ -262,7 +248,7 @@ static void colo_age(struct colo_group *g)
 			return;
 		if (colo_head_expired(&f->primary, now, timeout) ||
 		    colo_head_expired(&f->secondary, now, timeout))
-			colo_checkpoint_request(g, COLO_REASON_TIMEOUT, f);
+			colo_proto_request(g, COLO_REASON_TIMEOUT, f);
 	}
 }
 
@@ -350,11 +336,14 @@ void colo_purge_dev(struct colo_group *g, const struct net_device *dev)
 
 static long colo_worker_sleep(struct colo_group *g)
 {
-	if (list_empty(&g->pending) && !g->nflows)
-		return MAX_SCHEDULE_TIMEOUT;
-	if (time_after_eq(jiffies, g->next_scan))
-		return 0;
-	return g->next_scan - jiffies;
+	long scan = MAX_SCHEDULE_TIMEOUT;
+
+	if (!list_empty(&g->pending) || g->nflows) {
+		if (time_after_eq(jiffies, g->next_scan))
+			return 0;
+		scan = g->next_scan - jiffies;
+	}
+	return min(scan, colo_proto_sleep(g));
 }
 
 static void colo_worker_round(struct colo_group *g, unsigned long *next_evict)
@@ -362,6 +351,7 @@ static void colo_worker_round(struct colo_group *g, unsigned long *next_evict)
 	mutex_lock(&g->mutex);
 	colo_process_intake(g);
 	colo_compare_pending(g);
+	colo_proto_check_stall(g);
 	if (time_after_eq(jiffies, g->next_scan)) {
 		colo_age(g);
 		if (time_after_eq(jiffies, *next_evict)) {

@@ -20,10 +20,11 @@ declare -A SUITES=(
 	[teardown]="selftests/colo_teardown.sh"
 	[rewrite]="selftests/colo_rewrite.sh"
 	[genl]="selftests/genl/colo_genl_test"
+	[proto]="selftests/genl/colo_proto_test"
 	[tdc]="selftests/tdc/run.sh"
 	[unload]="rmmod colo_compare"
 )
-ORDER="install passthrough compare tcp limits teardown rewrite genl tdc unload"
+ORDER="install passthrough compare tcp limits teardown rewrite genl proto tdc unload"
 [ $# -gt 0 ] && ORDER="$*"
 
 ensure_loaded() {
