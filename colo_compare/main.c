@@ -47,5 +47,7 @@ module_exit(colo_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("COLO network comparator: tc action and generic netlink family");
 MODULE_VERSION(COLO_VERSION);
-MODULE_ALIAS("act_colo");			/* request_module("act_%s") */
+/* tc autoloads "act_%s" on 6.1, "net-act-%s" on newer kernels (6.12) */
+MODULE_ALIAS("act_colo");
+MODULE_ALIAS("net-act-colo");
 MODULE_ALIAS_GENL_FAMILY(COLO_FAMILY_NAME);
