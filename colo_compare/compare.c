@@ -190,6 +190,16 @@ static bool colo_tcp_ack_ahead(const struct colo_tcp_state *st,
 	return colo_seq_after(p->ack, min_ack);
 }
 
+/* A checkpoint verdict leaves the heads as they were before the step. */
+static enum colo_tcp_verdict colo_tcp_keep(struct colo_tcp_seg *p, u32 poff,
+					   struct colo_tcp_seg *s, u32 soff,
+					   enum colo_tcp_verdict v)
+{
+	p->off = poff;
+	s->off = soff;
+	return v;
+}
+
 /**
  * colo_tcp_step() - one compare decision on the heads of a TCP flow
  * @st: the flow's TCP state
@@ -207,10 +217,13 @@ enum colo_tcp_verdict colo_tcp_step(struct colo_tcp_state *st,
 				    struct colo_tcp_seg *p,
 				    struct colo_tcp_seg *s)
 {
-	u32 cur, prem, srem, n;
+	u32 cur, prem, srem, n, poff, soff;
 
 	if (s)
 		st->flags |= COLO_TCPST_SEC_SEEN;
+	/* colo_tcp_skip_verified() may move them; a checkpoint undoes that */
+	poff = p ? p->off : 0;
+	soff = s ? s->off : 0;
 
 	if (p) {
 		/*
@@ -244,12 +257,12 @@ enum colo_tcp_verdict colo_tcp_step(struct colo_tcp_state *st,
 	srem = s->len - s->off;
 	n = prem < srem ? prem : srem;
 	if (!colo_same(p->data + p->off, s->data + s->off, n))
-		return COLO_TCP_MISCOMPARE;
+		return colo_tcp_keep(p, poff, s, soff, COLO_TCP_MISCOMPARE);
 
 	/* Whole identical segments are released whatever they ack. */
 	if (n == prem && (p->seq != s->seq || p->len != s->len) &&
 	    colo_tcp_ack_ahead(st, p))
-		return COLO_TCP_ACK_AHEAD;
+		return colo_tcp_keep(p, poff, s, soff, COLO_TCP_ACK_AHEAD);
 
 	p->off += n;
 	s->off += n;

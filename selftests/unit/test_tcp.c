@@ -317,6 +317,41 @@ static void retransmission_straddling_verified_compared_from_there(void)
 	CHECK_EQ(sim_run(&sim), COLO_TCP_MISCOMPARE);
 }
 
+/*
+ * Found by tools/fuzz (corpus fuzz_flow/finding-tcp-checkpoint-off): a
+ * head straddling the verified mark was moved onto it, then the step gave
+ * a checkpoint verdict, which must leave the heads as they were.
+ */
+static void checkpoint_verdict_leaves_straddling_heads(void)
+{
+	struct sim sim;
+
+	sim_init(&sim);
+	sim_add(&sim, false, seg(false, 0, 0, 500, 1));
+	sim_add(&sim, true, seg(true, 0, 0, 500, 1));
+	CHECK_EQ(sim_run(&sim), COLO_TCP_WAIT);
+	/* both resend 400..900; the secondary's new part differs */
+	sstream[700] ^= 1;
+	sim_add(&sim, false, seg(false, 0, 400, 500, 1));
+	sim_add(&sim, true, seg(true, 0, 400, 500, 1));
+	CHECK_EQ(sim_run(&sim), COLO_TCP_MISCOMPARE);
+	CHECK_EQ(sim.pq[0].off, 0);
+	CHECK_EQ(sim.sq[0].off, 0);
+	CHECK_EQ(sim.st.verified, 500);
+
+	/* the same for ACK-ahead: the primary acks what the secondary did not */
+	sim_init(&sim);
+	sim_add(&sim, false, seg(false, 0, 0, 500, 1));
+	sim_add(&sim, true, seg(true, 0, 0, 500, 1));
+	CHECK_EQ(sim_run(&sim), COLO_TCP_WAIT);
+	sim_add(&sim, false, seg(false, 0, 400, 200, 9));
+	sim_add(&sim, true, seg(true, 0, 400, 500, 1));
+	CHECK_EQ(sim_run(&sim), COLO_TCP_ACK_AHEAD);
+	CHECK_EQ(sim.pq[0].off, 0);
+	CHECK_EQ(sim.sq[0].off, 0);
+	CHECK_EQ(sim.st.verified, 500);
+}
+
 static void secondary_retransmission_of_verified_data_freed(void)
 {
 	struct sim sim;
@@ -684,6 +719,7 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(shorter_secondary_leaves_rest_of_primary_waiting),
 	UNIT_TEST(retransmission_of_verified_data_released_alone),
 	UNIT_TEST(retransmission_straddling_verified_compared_from_there),
+	UNIT_TEST(checkpoint_verdict_leaves_straddling_heads),
 	UNIT_TEST(secondary_retransmission_of_verified_data_freed),
 	UNIT_TEST(payloadless_primary_waits_for_secondary_counterpart),
 	UNIT_TEST(payloadless_released_at_once_after_counterpart),
