@@ -475,8 +475,14 @@ static int colo_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 	int err = 0;
 
-	if (NL_REQ_ATTR_CHECK(extack, NULL, attrs, COLO_A_GROUP_ID))
+	if (NL_REQ_ATTR_CHECK(extack, NULL, attrs, COLO_A_GROUP_ID)) {
+		/*
+		 * A dump's error comes back in NLMSG_DONE, which carries the
+		 * extack message but (6.1) not the missing attribute's type.
+		 */
+		NL_SET_ERR_MSG_MOD(extack, "a flow dump needs the group id");
 		return -EINVAL;
+	}
 	g = colo_group_get(sock_net(skb->sk),
 			   nla_get_u32(attrs[COLO_A_GROUP_ID]), extack);
 	if (!g)

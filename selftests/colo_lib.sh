@@ -29,8 +29,9 @@ expect() {
 }
 
 # until_ok SECONDS CMD...: retry CMD (a function, usually) every 0.2 s.
+# COLO_WAIT_SCALE stretches the limit on slow (debug) kernels.
 until_ok() {
-	local deadline=$((SECONDS + $1))
+	local deadline=$((SECONDS + $1 * ${COLO_WAIT_SCALE:-1}))
 	shift
 	until "$@"; do
 		[ $SECONDS -ge $deadline ] && return 1
@@ -215,11 +216,18 @@ mon_next() {
 # mon_wait SECONDS PATTERN: wait for such an event.
 mon_wait() { EV= EV_T=; until_ok "$1" mon_next "$2"; }
 
-# mon_new: how many events arrived that were not taken yet.
+# mon_new [PATTERN]: how many events arrived that were not taken yet and
+# match the glob PATTERN (default: checkpoint requests and failovers; the
+# protocol steps of "checkpoint done" are events too since the protocol).
 mon_new() {
-	local lines
+	local lines i n=0 pat=${1:-*\"event\":\"@(checkpoint-request|failover)\"*}
+	shopt -s extglob
 	mapfile -t lines <"$MON"
-	echo $((${#lines[@]} - MON_SEEN))
+	for ((i = MON_SEEN; i < ${#lines[@]}; i++)); do
+		# shellcheck disable=SC2053 # PATTERN is a glob
+		[[ ${lines[i]#* } == $pat ]] && n=$((n + 1))
+	done
+	echo $n
 }
 
 # mon_skip: take every event so far.
