@@ -4,8 +4,9 @@
  * checkpoint events.
  *
  * Per network namespace (.netnsok); every op validates strictly against
- * the family policy; ops that change anything need CAP_NET_ADMIN in the
- * user namespace owning the netns.  Lock order: colo_net.lock, then
+ * its own policy (the attributes its request takes, as in the YNL spec);
+ * ops that change anything need CAP_NET_ADMIN in the user namespace
+ * owning the netns.  Lock order: colo_net.lock, then
  * colo_group.mutex.
  */
 #include <linux/jiffies.h>
@@ -46,13 +47,21 @@ static struct netlink_range_validation colo_flows_range = {
 	.max = COLO_MAX_FLOWS_MAX,
 };
 
-static const struct nla_policy colo_group_policy[COLO_A_GROUP_MAX + 1] = {
+/*
+ * Each command takes exactly the attributes its request lists in
+ * Documentation/netlink/specs/colo.yaml: anything else is refused
+ * (strict validation: unknown or policy-less types are errors).
+ */
+static const struct nla_policy colo_id_policy[COLO_A_GROUP_ID + 1] = {
 	[COLO_A_GROUP_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
-	[COLO_A_GROUP_STATE]		= { .type = NLA_REJECT },
+};
+
+/* GROUP_NEW, GROUP_SET */
+static const struct nla_policy
+colo_params_policy[COLO_A_GROUP_CKPT_TIMEOUT_MS + 1] = {
+	[COLO_A_GROUP_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
 	[COLO_A_GROUP_TIMEOUT_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
 								&colo_timeout_range),
-	[COLO_A_GROUP_ACTIONS]		= { .type = NLA_REJECT },
-	[COLO_A_GROUP_STATS]		= { .type = NLA_REJECT },
 	[COLO_A_GROUP_MODE]		= NLA_POLICY_MAX(NLA_U8,
 							 COLO_STATE_COMPARING),
 	[COLO_A_GROUP_SCAN_MS]		= NLA_POLICY_FULL_RANGE(NLA_U32,
@@ -63,13 +72,14 @@ static const struct nla_policy colo_group_policy[COLO_A_GROUP_MAX + 1] = {
 								&colo_limit_range),
 	[COLO_A_GROUP_MAX_FLOWS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
 								&colo_flows_range),
-	[COLO_A_GROUP_REASON]		= { .type = NLA_REJECT },
-	[COLO_A_GROUP_FLOW]		= { .type = NLA_REJECT },
-	[COLO_A_GROUP_STEP]		= { .type = NLA_REJECT },
-	[COLO_A_GROUP_VMSTATE_SIZE]	= { .type = NLA_U64 },
 	[COLO_A_GROUP_CKPT_TIMEOUT_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
 								&colo_ckpt_timeout_range),
-	[COLO_A_GROUP_FAILED_OVER]	= { .type = NLA_REJECT },
+};
+
+static const struct nla_policy
+colo_vmstate_size_policy[COLO_A_GROUP_VMSTATE_SIZE + 1] = {
+	[COLO_A_GROUP_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[COLO_A_GROUP_VMSTATE_SIZE]	= { .type = NLA_U64 },
 };
 
 /* The protocol's commands and the messages they carry. */
@@ -547,41 +557,59 @@ static int colo_nl_step(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static const struct genl_small_ops colo_genl_ops[] = {
+#define COLO_ID_ONLY	.policy = colo_id_policy, .maxattr = COLO_A_GROUP_ID
+#define COLO_PARAMS	.policy = colo_params_policy,		\
+			.maxattr = COLO_A_GROUP_CKPT_TIMEOUT_MS
+#define COLO_STEP_OP(c) {					\
+		.cmd	= c,					\
+		.doit	= colo_nl_step,				\
+		.flags	= GENL_UNS_ADMIN_PERM,			\
+		COLO_ID_ONLY,					\
+	}
+
+static const struct genl_ops colo_genl_ops[] = {
 	{
 		.cmd	= COLO_CMD_GROUP_NEW,
 		.doit	= colo_nl_group_new,
 		.flags	= GENL_UNS_ADMIN_PERM,
+		COLO_PARAMS,
 	}, {
 		.cmd	= COLO_CMD_GROUP_DEL,
 		.doit	= colo_nl_group_del,
 		.flags	= GENL_UNS_ADMIN_PERM,
+		COLO_ID_ONLY,
 	}, {
 		.cmd	= COLO_CMD_GROUP_GET,
 		.doit	= colo_nl_group_get,
 		.dumpit	= colo_nl_group_dump,
+		COLO_ID_ONLY,
 	}, {
 		.cmd	= COLO_CMD_GROUP_SET,
 		.doit	= colo_nl_group_set,
 		.flags	= GENL_UNS_ADMIN_PERM,
+		COLO_PARAMS,
 	}, {
 		.cmd	= COLO_CMD_FLOW_GET,
 		.dumpit	= colo_nl_flow_dump,
+		COLO_ID_ONLY,
 	},
-#define COLO_STEP_OP(c) {			\
-		.cmd	= c,				\
-		.doit	= colo_nl_step,			\
-		.flags	= GENL_UNS_ADMIN_PERM,		\
-	}
 	COLO_STEP_OP(COLO_CMD_CHECKPOINT_REQUEST),
 	COLO_STEP_OP(COLO_CMD_CHECKPOINT_READY),
 	COLO_STEP_OP(COLO_CMD_CHECKPOINT_REPLY),
 	COLO_STEP_OP(COLO_CMD_VMSTATE_SEND),
-	COLO_STEP_OP(COLO_CMD_VMSTATE_SIZE),
+	{
+		.cmd	= COLO_CMD_VMSTATE_SIZE,
+		.doit	= colo_nl_step,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.policy	= colo_vmstate_size_policy,
+		.maxattr = COLO_A_GROUP_VMSTATE_SIZE,
+	},
 	COLO_STEP_OP(COLO_CMD_VMSTATE_RECEIVED),
 	COLO_STEP_OP(COLO_CMD_VMSTATE_LOADED),
 	COLO_STEP_OP(COLO_CMD_FAILOVER),
 #undef COLO_STEP_OP
+#undef COLO_PARAMS
+#undef COLO_ID_ONLY
 };
 
 static const struct genl_multicast_group colo_mcgrps[] = {
@@ -597,12 +625,11 @@ static const struct genl_multicast_group colo_mcgrps[] = {
 static struct genl_family colo_genl_family __ro_after_init = {
 	.name		= COLO_FAMILY_NAME,
 	.version	= COLO_FAMILY_VERSION,
-	.maxattr	= COLO_A_GROUP_MAX,
-	.policy		= colo_group_policy,
+	.maxattr	= COLO_A_GROUP_MAX,	/* the ops' policies are smaller */
 	.netnsok	= true,
 	.module		= THIS_MODULE,
-	.small_ops	= colo_genl_ops,
-	.n_small_ops	= ARRAY_SIZE(colo_genl_ops),
+	.ops		= colo_genl_ops,
+	.n_ops		= ARRAY_SIZE(colo_genl_ops),
 	.mcgrps		= colo_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(colo_mcgrps),
 	/* .resv_start_op 0: strict validation of every command */

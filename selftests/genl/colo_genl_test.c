@@ -191,7 +191,10 @@ TEST_F(colo, request_without_id_fails_einval_naming_missing_attr)
 	NEED_FAMILY();
 	for (i = 0; i < sizeof(cmds); i++) {
 		req_init(&r, colo.id, cmds[i]);
-		req_put_u32(&r, COLO_A_GROUP_TIMEOUT_MS, 1000);
+		/* not empty: an attribute the command takes, but no id */
+		if (cmds[i] == COLO_CMD_GROUP_NEW ||
+		    cmds[i] == COLO_CMD_GROUP_SET)
+			req_put_u32(&r, COLO_A_GROUP_TIMEOUT_MS, 1000);
 		EXPECT_EQ(-EINVAL, genl_do(_metadata, &self->nl, &r, &ack,
 					   &reply.nlh, sizeof(reply)))
 			TH_LOG("cmd %u", cmds[i]);
