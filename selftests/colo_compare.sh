@@ -149,7 +149,7 @@ state_is() { stats && expect "${ST[state]}" = "$1"; }
 # recv_none NAME SECONDS: nothing arrives on NAME meanwhile.
 recv_none() {
 	peer client recv "$1" 1 "$2" || return 1
-	expect "${RA[0]}" -eq 0 || echo "got ${RA[2]}"
+	expect "${RA[0]}" -eq 0 || { echo "got ${RA[2]}"; return 1; }
 }
 
 # recv_once NAME ANSWER: ANSWER arrives, exactly once.

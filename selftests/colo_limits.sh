@@ -39,7 +39,8 @@ flows_both() {
 # listened PORT N: the client got N datagrams on PORT, from N source ports.
 listened() {
 	peer client listened "$1" || return 1
-	expect "${RA[0]}" -eq "$2" && expect "${RA[1]}" -eq "$2" && expect "${RA[2]}" -le 1
+	expect "${RA[0]}" -eq "$2" && expect "${RA[1]}" -eq "$2" && expect "${RA[2]}" -le 1 ||
+		{ echo "client: ${RA[0]} datagrams from ${RA[1]} ports, at most ${RA[2]} per port"; return 1; }
 }
 
 done_and_drained() {
