@@ -4,9 +4,11 @@
  *
  *	coloctl checkpoint ID STEP [ ARG ]
  *
- * Each step is one entry of checkpoint_steps[]: its name, its command
- * and, if it takes one, the u64 attribute its argument goes into (a size
- * in bytes, as for "vmstate-size BYTES").  The kernel answers with an ack.
+ * Each step is one entry of checkpoint_steps[]: its name, its protocol
+ * message (enum colo_message) and, if it takes one, the u64 attribute its
+ * argument goes into (a size in bytes, as for "vmstate-size BYTES").  The
+ * kernel answers with an ack.  "done" is no message of its own: it sends
+ * the steps that are left, from where the group is.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,21 +16,42 @@
 #include <linux/colo.h>
 
 #include "colo_nl.h"
+#include "genl.h"
+#include "protocol.h"
 #include "subcommands.h"
 #include "utils.h"
 
+#define STEP_DONE	(-1)	/* checkpoint_step.msg of "done" */
+/* A walk that is longer than this is a kernel that does not advance. */
+#define DONE_MAX_STEPS	16
+
 struct checkpoint_step {
 	const char *name;
-	uint8_t cmd;		/* COLO_CMD_* */
+	int msg;		/* enum colo_message, or STEP_DONE */
 	uint16_t arg_attr;	/* 0: no argument; else a u64 attribute */
 	const char *arg_name;	/* the argument in the usage, e.g. "BYTES" */
 	const char *help;
 };
 
 static const struct checkpoint_step checkpoint_steps[] = {
-	{ "done", COLO_CMD_CHECKPOINT_DONE, 0, NULL,
-	  "complete the checkpoint: release the held primary packets, drop\n"
-	  "             the held secondary ones, back to comparing" },
+	{ "ready", COLO_MSG_CHECKPOINT_READY, 0, NULL,
+	  "a (new) secondary is in step: passthrough -> comparing" },
+	{ "request", COLO_MSG_CHECKPOINT_REQUEST, 0, NULL,
+	  "ask for a checkpoint: comparing -> checkpoint" },
+	{ "reply", COLO_MSG_CHECKPOINT_REPLY, 0, NULL,
+	  "the secondary agreed to the checkpoint" },
+	{ "vmstate-send", COLO_MSG_VMSTATE_SEND, 0, NULL,
+	  "the primary's state is being sent" },
+	{ "vmstate-size", COLO_MSG_VMSTATE_SIZE, COLO_A_GROUP_VMSTATE_SIZE,
+	  "BYTES", "how much state was sent" },
+	{ "vmstate-received", COLO_MSG_VMSTATE_RECEIVED, 0, NULL,
+	  "the secondary has the state: release the held primary\n"
+	  "                   packets, drop the held secondary ones" },
+	{ "vmstate-loaded", COLO_MSG_VMSTATE_LOADED, 0, NULL,
+	  "the secondary loaded the state: back to comparing" },
+	{ "done", STEP_DONE, 0, NULL,
+	  "send the steps that are left, from where the group is\n"
+	  "                   (comparing: request first; vmstate-size 0)" },
 };
 
 /* A step to send: what the command line asked for. */
@@ -44,15 +67,17 @@ static void checkpoint_usage_steps(FILE *f, const struct checkpoint_step *steps,
 	size_t i;
 
 	fprintf(f, "Usage: %s checkpoint ID STEP\n"
+		"       %s failover ID\n"
 		"where  ID := 1-%" PRIu32 "\n"
-		"       STEP := {", PROG_NAME, UINT32_MAX);
+		"       STEP := {", PROG_NAME, PROG_NAME, UINT32_MAX);
 	for (i = 0; i < n; i++)
 		fprintf(f, "%s %s%s%s", i ? " |" : "", steps[i].name,
 			steps[i].arg_name ? " " : "",
 			steps[i].arg_name ? steps[i].arg_name : "");
 	fputs(" }\n", f);
 	for (i = 0; i < n; i++)
-		fprintf(f, "  %-10s %s\n", steps[i].name, steps[i].help);
+		fprintf(f, "  %-16s %s\n", steps[i].name, steps[i].help);
+	fputs("Steps out of order are refused (\"unexpected X, expected Y\").\n", f);
 }
 
 void checkpoint_usage(FILE *f)
@@ -134,15 +159,93 @@ static int checkpoint_parse(int argc, char **argv,
 	return 0;
 }
 
+/* "group 1: checkpoint vmstate-size: <why>" for error @err of @gs. */
+static void step_perror(const struct genl_sock *gs, int err, uint32_t id,
+			const char *what)
+{
+	genl_perror(gs, err, "group %" PRIu32 ": checkpoint %s", id, what);
+}
+
+/*
+ * "done": the steps that are left, from where the group is.  A step
+ * refused as out of order (someone else moved the group on meanwhile)
+ * makes it look again.
+ */
+static int checkpoint_done(struct genl_sock *gs, uint32_t id)
+{
+	struct colo_group_status st;
+	char buf[32];
+	int err, msg, n;
+
+	err = colo_group_status_get(gs, id, &st);
+	if (err) {
+		genl_perror(gs, err, "group %" PRIu32 ": checkpoint done", id);
+		return EXIT_FAIL;
+	}
+	if (st.state == COLO_STATE_PASSTHROUGH) {
+		pr_err("group %" PRIu32 ": checkpoint done: the group is in passthrough%s, no checkpoint to complete",
+		       id, st.failed_over ? " (failed over)" : "");
+		return EXIT_FAIL;
+	}
+	for (n = 0; n < DONE_MAX_STEPS; n++) {
+		msg = colo_next_msg(&st);
+		if (msg < 0)
+			return EXIT_OK;
+		err = colo_step_send(gs, id, (uint8_t)msg, 0);
+		if (err == -EPROTO) {
+			err = colo_group_status_get(gs, id, &st);
+			if (err) {
+				genl_perror(gs, err,
+					    "group %" PRIu32 ": checkpoint done",
+					    id);
+				return EXIT_FAIL;
+			}
+			if (st.state == COLO_STATE_PASSTHROUGH) {
+				pr_err("group %" PRIu32 ": checkpoint done: the group failed over meanwhile",
+				       id);
+				return EXIT_FAIL;
+			}
+			/* Completed meanwhile (by someone else): done. */
+			if (st.state == COLO_STATE_COMPARING)
+				return EXIT_OK;
+			continue;
+		}
+		if (err) {
+			char what[48];
+
+			snprintf(what, sizeof(what), "done: %s",
+				 colo_msg_name((uint8_t)msg, buf, sizeof(buf)));
+			step_perror(gs, err, id, what);
+			return EXIT_FAIL;
+		}
+		if (msg == COLO_MSG_VMSTATE_LOADED)
+			return EXIT_OK;
+		st.state = COLO_STATE_CHECKPOINT;
+		st.has_step = true;
+		st.step = (uint8_t)msg;
+	}
+	pr_err("group %" PRIu32 ": checkpoint done: the group does not advance", id);
+	return EXIT_FAIL;
+}
+
 static int checkpoint_send(const struct checkpoint_cmd *c,
 			   const struct coloctl_opts *opts)
 {
-	struct colo_attr arg = { c->step->arg_attr, 8, c->arg };
+	struct genl_sock gs;
+	int err, ret;
 
-	return colo_group_do(opts, c->step->cmd, c->id, &arg,
-			     c->step->arg_attr ? 1 : 0,
-			     "group %" PRIu32 ": checkpoint %s", c->id,
-			     c->step->name);
+	if (coloctl_connect(opts, &gs))
+		return EXIT_FAIL;
+	if (c->step->msg == STEP_DONE) {
+		ret = checkpoint_done(&gs, c->id);
+	} else {
+		err = colo_step_send(&gs, c->id, (uint8_t)c->step->msg, c->arg);
+		if (err)
+			step_perror(&gs, err, c->id, c->step->name);
+		ret = err ? EXIT_FAIL : EXIT_OK;
+	}
+	genl_close(&gs);
+	return ret;
 }
 
 int checkpoint_main(int argc, char **argv, const struct coloctl_opts *opts)

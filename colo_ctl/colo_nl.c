@@ -30,6 +30,10 @@ const char *const colo_attr_names[COLO_A_GROUP_MAX + 1] = {
 	[COLO_A_GROUP_MAX_FLOWS]	= "max-flows",
 	[COLO_A_GROUP_REASON]		= "reason",
 	[COLO_A_GROUP_FLOW]		= "flow",
+	[COLO_A_GROUP_STEP]		= "step",
+	[COLO_A_GROUP_VMSTATE_SIZE]	= "vmstate-size",
+	[COLO_A_GROUP_CKPT_TIMEOUT_MS]	= "ckpt-timeout",
+	[COLO_A_GROUP_FAILED_OVER]	= "failed-over",
 };
 
 const enum mnl_attr_data_type colo_group_policy[COLO_A_GROUP_MAX + 1] = {
@@ -45,6 +49,10 @@ const enum mnl_attr_data_type colo_group_policy[COLO_A_GROUP_MAX + 1] = {
 	[COLO_A_GROUP_MAX_FLOWS]	= MNL_TYPE_U32,
 	[COLO_A_GROUP_REASON]		= MNL_TYPE_U8,
 	[COLO_A_GROUP_FLOW]		= MNL_TYPE_NESTED,
+	[COLO_A_GROUP_STEP]		= MNL_TYPE_U8,
+	[COLO_A_GROUP_VMSTATE_SIZE]	= MNL_TYPE_U64,
+	[COLO_A_GROUP_CKPT_TIMEOUT_MS]	= MNL_TYPE_U32,
+	[COLO_A_GROUP_FAILED_OVER]	= MNL_TYPE_FLAG,
 };
 
 static const char *const state_names[COLO_STATE_MAX + 1] = {
@@ -59,6 +67,8 @@ static const char *const reason_names[COLO_REASON_MAX + 1] = {
 	[COLO_REASON_TIMEOUT]		= "timeout",
 	[COLO_REASON_MEMORY]		= "memory",
 	[COLO_REASON_FLOW_LIMIT]	= "flow-limit",
+	[COLO_REASON_MANUAL]		= "manual",
+	[COLO_REASON_STALLED]		= "stalled",
 };
 
 static const char *enum_name(const char *const *names, unsigned int n,

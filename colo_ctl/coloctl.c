@@ -23,8 +23,10 @@
 static const struct subcommand subcommands[] = {
 	{ "group", group_main, group_usage, "comparator groups: add, set, del, show" },
 	{ "flow", flow_main, flow_usage, "the flows of a group and their queues: show" },
-	{ "checkpoint", checkpoint_main, checkpoint_usage, "checkpoint steps by hand: done" },
-	{ "monitor", monitor_main, monitor_usage, "print checkpoint requests and other events" },
+	{ "checkpoint", checkpoint_main, checkpoint_usage, "the COLO protocol steps by hand: ready, request, ..., done" },
+	{ "failover", failover_main, failover_usage, "give up the pairing: passthrough until ready" },
+	{ "monitor", monitor_main, monitor_usage, "print checkpoint requests, protocol steps and group changes" },
+	{ "agent", agent_main, agent_usage, "serve a group's checkpoints: --exec CMD or --xen-notify PATH" },
 };
 
 static void usage(FILE *f)

@@ -9,7 +9,7 @@
  *
  *	PARAMS := [ mode comparing|passthrough | comparing | passthrough ]
  *		  [ timeout MS ] [ scan MS ] [ flow-limit BYTES ]
- *		  [ group-limit BYTES ] [ max-flows N ]
+ *		  [ group-limit BYTES ] [ max-flows N ] [ ckpt-timeout MS ]
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,6 +20,7 @@
 #include "colo_nl.h"
 #include "genl.h"
 #include "json.h"
+#include "protocol.h"
 #include "subcommands.h"
 #include "utils.h"
 
@@ -35,8 +36,8 @@ static const struct keyword group_cmds[] = {
 };
 
 /* The u32 parameters of a group: how they are given, shown and checked. */
-enum { P_TIMEOUT, P_SCAN, P_FLOW_LIMIT, P_GROUP_LIMIT, P_MAX_FLOWS, P_ACTIONS,
-       N_PARAMS };
+enum { P_TIMEOUT, P_SCAN, P_FLOW_LIMIT, P_GROUP_LIMIT, P_MAX_FLOWS,
+       P_CKPT_TIMEOUT, P_ACTIONS, N_PARAMS };
 
 enum param_unit { UNIT_MS, UNIT_BYTES, UNIT_COUNT };
 
@@ -58,6 +59,9 @@ static const struct group_param {
 			    UINT32_MAX },
 	[P_MAX_FLOWS] = { COLO_A_GROUP_MAX_FLOWS, "max-flows", "max_flows",
 			  UNIT_COUNT, 1, COLO_MAX_FLOWS_MAX },
+	[P_CKPT_TIMEOUT] = { COLO_A_GROUP_CKPT_TIMEOUT_MS, "ckpt-timeout",
+			     "ckpt_timeout_ms", UNIT_MS,
+			     COLO_CKPT_TIMEOUT_MS_MIN, COLO_CKPT_TIMEOUT_MS_MAX },
 	[P_ACTIONS] = { COLO_A_GROUP_ACTIONS, "actions", "actions",
 			UNIT_COUNT, 0, 0 },
 };
@@ -67,6 +71,7 @@ enum { ARG_MODE = 100, ARG_COMPARING, ARG_PASSTHROUGH };
 
 static const struct keyword group_args[] = {
 	{ "mode",		ARG_MODE },
+	{ "c",			ARG_COMPARING },	/* as before ckpt-timeout */
 	{ "comparing",		ARG_COMPARING },
 	{ "passthrough",	ARG_PASSTHROUGH },
 	{ "timeout",		P_TIMEOUT },
@@ -74,6 +79,8 @@ static const struct keyword group_args[] = {
 	{ "flow-limit",		P_FLOW_LIMIT },
 	{ "group-limit",	P_GROUP_LIMIT },
 	{ "max-flows",		P_MAX_FLOWS },
+	{ "ckpt-timeout",	P_CKPT_TIMEOUT },
+	{ "checkpoint-timeout",	P_CKPT_TIMEOUT },
 };
 
 static const struct keyword group_modes[] = {
@@ -95,6 +102,8 @@ static const enum mnl_attr_data_type stats_policy[COLO_A_STATS_MAX + 1] = {
 	[COLO_A_STATS_FLOWS]		 = MNL_TYPE_U64,
 	[COLO_A_STATS_SECONDARY_HELD]	 = MNL_TYPE_U64,
 	[COLO_A_STATS_SECONDARY_DROPPED] = MNL_TYPE_U64,
+	[COLO_A_STATS_CHECKPOINTS_DONE]	 = MNL_TYPE_U64,
+	[COLO_A_STATS_FAILOVERS]	 = MNL_TYPE_U64,
 };
 
 /*
@@ -121,6 +130,9 @@ static const struct {
 	{ COLO_A_STATS_SECONDARY_HELD,	  1, "secondary_held", "secondary_held" },
 	{ COLO_A_STATS_SECONDARY_DROPPED, 1, "secondary_dropped",
 	  "secondary_dropped" },
+	{ COLO_A_STATS_CHECKPOINTS_DONE,  1, "checkpoints_done",
+	  "checkpoints_done" },
+	{ COLO_A_STATS_FAILOVERS,	  1, "failovers", "failovers" },
 };
 
 #define STATS_LINES 2
@@ -128,8 +140,10 @@ static const struct {
 /* A group as the kernel described it; has_* say what it sent. */
 struct group_info {
 	uint32_t id;
-	bool has_state, has_stats;
+	bool has_state, has_stats, has_step, has_reason, failed_over;
 	uint8_t state;
+	uint8_t step;		/* enum colo_message, in CHECKPOINT */
+	uint8_t reason;		/* enum colo_reason, in CHECKPOINT */
 	bool has_param[N_PARAMS];
 	uint32_t param[N_PARAMS];
 	bool has_stat[COLO_A_STATS_MAX + 1];
@@ -154,19 +168,27 @@ void group_usage(FILE *f)
 		"where  ID := 1-%2$" PRIu32 "\n"
 		"       PARAMS := [ mode MODE | MODE ] [ timeout MS ] [ scan MS ]\n"
 		"                 [ flow-limit BYTES ] [ group-limit BYTES ] [ max-flows N ]\n"
+		"                 [ ckpt-timeout MS ]\n"
 		"       MODE := { comparing | passthrough }\n"
 		"       timeout MS: compare timeout, 1-%3$d ms (default %4$d)\n"
 		"       scan MS: how often held packets are aged, %5$d-%6$d ms (default %7$d)\n"
 		"       flow-limit, group-limit BYTES: bytes held per flow (default %8$s)\n"
 		"           and per group (default %9$s), %10$s-%2$" PRIu32 ", suffixes k, m, g\n"
-		"       max-flows N: flow table size, 1-%11$u (default %12$d)\n",
+		"       max-flows N: flow table size, 1-%11$u (default %12$d)\n"
+		"       ckpt-timeout MS (or checkpoint-timeout): longest wait for the next\n"
+		"           checkpoint step before the group fails over, %13$d-%14$d ms\n"
+		"           (default %15$d)\n"
+		"show prints the state; in checkpoint also the last step and the reason;\n"
+		"failed-over after a failover, until checkpoint ready.\n",
 		PROG_NAME, UINT32_MAX, COLO_TIMEOUT_MS_MAX,
 		COLO_TIMEOUT_MS_DEFAULT, COLO_SCAN_MS_MIN, COLO_SCAN_MS_MAX,
 		COLO_SCAN_MS_DEFAULT,
 		format_size(COLO_FLOW_LIMIT_DEFAULT, flow, sizeof(flow)),
 		format_size(COLO_GROUP_LIMIT_DEFAULT, group, sizeof(group)),
 		format_size(COLO_LIMIT_MIN, min, sizeof(min)),
-		COLO_MAX_FLOWS_MAX, COLO_MAX_FLOWS_DEFAULT);
+		COLO_MAX_FLOWS_MAX, COLO_MAX_FLOWS_DEFAULT,
+		COLO_CKPT_TIMEOUT_MS_MIN, COLO_CKPT_TIMEOUT_MS_MAX,
+		COLO_CKPT_TIMEOUT_MS_DEFAULT);
 }
 
 /* ---- replies ---- */
@@ -188,6 +210,15 @@ static int parse_group(const struct nlmsghdr *nlh, struct group_info *g)
 		g->has_state = true;
 		g->state = mnl_attr_get_u8(tb[COLO_A_GROUP_STATE]);
 	}
+	if (tb[COLO_A_GROUP_STEP]) {
+		g->has_step = true;
+		g->step = mnl_attr_get_u8(tb[COLO_A_GROUP_STEP]);
+	}
+	if (tb[COLO_A_GROUP_REASON]) {
+		g->has_reason = true;
+		g->reason = mnl_attr_get_u8(tb[COLO_A_GROUP_REASON]);
+	}
+	g->failed_over = tb[COLO_A_GROUP_FAILED_OVER] != NULL;
 	for (i = 0; i < N_PARAMS; i++) {
 		const struct nlattr *attr = tb[group_params[i].attr];
 
@@ -283,6 +314,12 @@ static void print_group_text(const struct group_info *g, bool stats)
 	printf("group %" PRIu32, g->id);
 	if (g->has_state)
 		printf(" state %s", colo_state_name(g->state, buf, sizeof(buf)));
+	if (g->has_step)
+		printf(" step %s", colo_msg_name(g->step, buf, sizeof(buf)));
+	if (g->has_reason)
+		printf(" reason %s", colo_reason_name(g->reason, buf, sizeof(buf)));
+	if (g->failed_over)
+		fputs(" failed-over", stdout);
 	for (i = 0; i < N_PARAMS; i++)
 		if (g->has_param[i])
 			printf(" %s %s", group_params[i].name,
@@ -319,6 +356,15 @@ static void print_group_json(struct json *j, const struct group_info *g,
 	if (g->has_state)
 		json_kv_string(j, "state",
 			       colo_state_name(g->state, buf, sizeof(buf)));
+	if (g->has_step)
+		json_kv_string(j, "step",
+			       colo_msg_name(g->step, buf, sizeof(buf)));
+	if (g->has_reason)
+		json_kv_string(j, "reason",
+			       colo_reason_name(g->reason, buf, sizeof(buf)));
+	/* A kernel with the protocol (it has ckpt-timeout) always says. */
+	if (g->failed_over || g->has_param[P_CKPT_TIMEOUT])
+		json_kv_bool(j, "failed_over", g->failed_over);
 	for (i = 0; i < N_PARAMS; i++)
 		if (g->has_param[i])
 			json_kv_u64(j, group_params[i].json, g->param[i]);

@@ -2,12 +2,12 @@
 /*
  * coloctl monitor: print the events of the colo family as they come.
  *
- *	coloctl [ -j ] monitor
+ *	coloctl [ -j ] monitor [ --subscribed ]
  *
  * One line per event, flushed at once (readers are often pipes):
  *
- *	checkpoint-request group 1 reason miscompare flow tcp 10.0.0.1:43210 <-> 10.0.0.2:7000
- *	{"event":"checkpoint-request","group":1,"reason":"miscompare","flow":{...}}
+ *	checkpoint-request group 1 state checkpoint step checkpoint-request reason miscompare flow tcp 10.0.0.1:43210 <-> 10.0.0.2:7000
+ *	{"event":"checkpoint-request","group":1,"state":"checkpoint",...,"flow":{...}}
  *
  * The reading part (colo_monitor_*) is shared with whatever else reacts to
  * events; see monitor.h.
@@ -26,40 +26,67 @@
 #include "genl.h"
 #include "json.h"
 #include "monitor.h"
+#include "protocol.h"
 #include "subcommands.h"
 #include "utils.h"
 
 /* Room for bursts of events before the kernel has to drop some. */
 #define MONITOR_RCVBUF	(1 << 20)
 
+/* The events that are not protocol steps (those are named by protocol.c). */
 static const struct {
 	uint8_t cmd;
 	const char *name;
 } event_names[] = {
-	{ COLO_CMD_CHECKPOINT_REQUEST,	"checkpoint-request" },
+	{ COLO_CMD_GROUP_NEW,		"group-new" },
+	{ COLO_CMD_GROUP_SET,		"group-set" },
+	{ COLO_CMD_GROUP_DEL,		"group-del" },
+	{ COLO_CMD_FAILOVER,		"failover" },
 };
 
 void monitor_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %1$s [ -j ] [ -n NETNS ] monitor\n"
+		"Usage: %1$s [ -j ] [ -n NETNS ] monitor [ -j ] [ --subscribed ]\n"
 		"Prints the events of the colo_compare groups, one a line, until\n"
 		"interrupted (SIGINT or SIGTERM):\n"
-		"  checkpoint-request group ID reason REASON [ flow FLOW ]\n"
-		"where  REASON := { miscompare | timeout | memory | flow-limit }\n"
-		"       FLOW := PROTO ADDR[:PORT] <-> ADDR[:PORT] [ id ID ] [ vlan VLAN ]\n",
+		"  EVENT group ID [ state STATE ] [ step STEP ] [ reason REASON ]\n"
+		"        [ size BYTES ] [ failed-over ] [ flow FLOW ]\n"
+		"where  EVENT := { STEP | failover | group-new | group-set | group-del }\n"
+		"       STEP := { checkpoint-ready | checkpoint-request | checkpoint-reply |\n"
+		"                 vmstate-send | vmstate-size | vmstate-received | vmstate-loaded }\n"
+		"       STATE := { passthrough | comparing | checkpoint }\n"
+		"       REASON := { miscompare | timeout | memory | flow-limit | manual | stalled }\n"
+		"       FLOW := PROTO ADDR[:PORT] <-> ADDR[:PORT] [ id ID ] [ vlan VLAN ]\n"
+		"--subscribed: first print a line \"subscribed\" (-j: {\"event\":\"subscribed\"})\n"
+		"once events are being received.\n",
 		PROG_NAME);
 }
 
 /* ---- events ---- */
 
-const char *colo_event_name(uint8_t cmd, char *buf, size_t size)
+/* The name of event @cmd, or NULL if this version does not know it. */
+static const char *event_name_known(uint8_t cmd)
 {
+	char buf[32];
 	size_t i;
+	int msg;
 
 	for (i = 0; i < ARRAY_SIZE(event_names); i++)
 		if (event_names[i].cmd == cmd)
 			return event_names[i].name;
+	msg = colo_cmd_msg(cmd);
+	if (msg >= 0)
+		return colo_msg_name((uint8_t)msg, buf, sizeof(buf));
+	return NULL;
+}
+
+const char *colo_event_name(uint8_t cmd, char *buf, size_t size)
+{
+	const char *name = event_name_known(cmd);
+
+	if (name)
+		return name;
 	snprintf(buf, size, "unknown(%u)", cmd);
 	return buf;
 }
@@ -82,64 +109,92 @@ int colo_event_parse(const struct nlmsghdr *nlh, struct colo_event *ev)
 		ev->has_group = true;
 		ev->group = mnl_attr_get_u32(tb[COLO_A_GROUP_ID]);
 	}
+	if (tb[COLO_A_GROUP_STATE]) {
+		ev->has_state = true;
+		ev->state = mnl_attr_get_u8(tb[COLO_A_GROUP_STATE]);
+	}
+	if (tb[COLO_A_GROUP_STEP]) {
+		ev->has_step = true;
+		ev->step = mnl_attr_get_u8(tb[COLO_A_GROUP_STEP]);
+	}
 	if (tb[COLO_A_GROUP_REASON]) {
 		ev->has_reason = true;
 		ev->reason = mnl_attr_get_u8(tb[COLO_A_GROUP_REASON]);
 	}
+	if (tb[COLO_A_GROUP_VMSTATE_SIZE]) {
+		ev->has_size = true;
+		ev->vmstate_size = mnl_attr_get_u64(tb[COLO_A_GROUP_VMSTATE_SIZE]);
+	}
+	ev->failed_over = tb[COLO_A_GROUP_FAILED_OVER] != NULL;
 	if (tb[COLO_A_GROUP_FLOW]) {
 		err = colo_flow_parse(tb[COLO_A_GROUP_FLOW], &ev->flow);
 		if (err)
 			return err;
 		ev->has_flow = true;
 	}
-	if (ev->cmd == COLO_CMD_CHECKPOINT_REQUEST && !ev->has_group)
+	/* Every event this version knows is about one group. */
+	if (event_name_known(ev->cmd) && !ev->has_group)
 		return -EBADMSG;
 	return 0;
 }
 
-static bool event_known(uint8_t cmd)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(event_names); i++)
-		if (event_names[i].cmd == cmd)
-			return true;
-	return false;
-}
-
-void colo_event_print(const struct colo_event *ev, bool json)
+static void event_print_json(const struct colo_event *ev)
 {
 	char buf[32];
 	struct json j;
 
+	json_init(&j, stdout, false);	/* one object a line */
+	json_object_begin(&j);
+	json_kv_string(&j, "event", colo_event_name(ev->cmd, buf, sizeof(buf)));
+	if (ev->has_group)
+		json_kv_u64(&j, "group", ev->group);
+	if (ev->has_state)
+		json_kv_string(&j, "state",
+			       colo_state_name(ev->state, buf, sizeof(buf)));
+	if (ev->has_step)
+		json_kv_string(&j, "step",
+			       colo_msg_name(ev->step, buf, sizeof(buf)));
+	if (ev->has_reason)
+		json_kv_string(&j, "reason",
+			       colo_reason_name(ev->reason, buf, sizeof(buf)));
+	if (ev->has_size)
+		json_kv_u64(&j, "vmstate_size", ev->vmstate_size);
+	if (ev->failed_over)
+		json_kv_bool(&j, "failed_over", true);
+	if (ev->has_flow) {
+		json_key(&j, "flow");
+		colo_flow_json(&j, &ev->flow);
+	}
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+void colo_event_print(const struct colo_event *ev, bool json)
+{
+	const char *name = event_name_known(ev->cmd);
+	char buf[32];
+
 	if (json) {
-		json_init(&j, stdout, false);	/* one object a line */
-		json_object_begin(&j);
-		json_kv_string(&j, "event",
-			       colo_event_name(ev->cmd, buf, sizeof(buf)));
-		if (ev->has_group)
-			json_kv_u64(&j, "group", ev->group);
-		if (ev->has_reason)
-			json_kv_string(&j, "reason",
-				       colo_reason_name(ev->reason, buf,
-							sizeof(buf)));
-		if (ev->has_flow) {
-			json_key(&j, "flow");
-			colo_flow_json(&j, &ev->flow);
-		}
-		json_object_end(&j);
-		json_finish(&j);
+		event_print_json(ev);
 		return;
 	}
-	if (event_known(ev->cmd))
-		fputs(colo_event_name(ev->cmd, buf, sizeof(buf)), stdout);
+	if (name)
+		fputs(name, stdout);
 	else
 		printf("event %u", ev->cmd);
 	if (ev->has_group)
 		printf(" group %" PRIu32, ev->group);
+	if (ev->has_state)
+		printf(" state %s", colo_state_name(ev->state, buf, sizeof(buf)));
+	if (ev->has_step)
+		printf(" step %s", colo_msg_name(ev->step, buf, sizeof(buf)));
 	if (ev->has_reason)
 		printf(" reason %s",
 		       colo_reason_name(ev->reason, buf, sizeof(buf)));
+	if (ev->has_size)
+		printf(" size %" PRIu64, ev->vmstate_size);
+	if (ev->failed_over)
+		fputs(" failed-over", stdout);
 	if (ev->has_flow) {
 		fputs(" flow ", stdout);
 		colo_flow_print_text(&ev->flow, false);
@@ -366,6 +421,7 @@ static int monitor_print(const struct colo_event *ev, void *data)
 int monitor_main(int argc, char **argv, const struct coloctl_opts *opts)
 {
 	struct monitor_out out = { .json = opts->json };
+	bool subscribed = false;
 	struct colo_monitor m;
 	int i, err;
 
@@ -382,6 +438,12 @@ int monitor_main(int argc, char **argv, const struct coloctl_opts *opts)
 			out.json = true;
 			continue;
 		}
+		if (!strcmp(argv[i], "--subscribed") ||
+		    !strcmp(argv[i], "-subscribed") ||
+		    !strcmp(argv[i], "subscribed")) {
+			subscribed = true;
+			continue;
+		}
 		pr_err("monitor: unexpected argument \"%s\"", argv[i]);
 		coloctl_usage_hint("monitor");
 		return EXIT_USAGE;
@@ -389,6 +451,14 @@ int monitor_main(int argc, char **argv, const struct coloctl_opts *opts)
 
 	if (colo_monitor_open(&m, opts))
 		return EXIT_FAIL;
+	/* For scripts: events from now on are not missed. */
+	if (subscribed) {
+		puts(out.json ? "{\"event\":\"subscribed\"}" : "subscribed");
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			colo_monitor_close(&m);
+			return EXIT_FAIL;
+		}
+	}
 	err = colo_monitor_run(&m, monitor_print, &out);
 	colo_monitor_close(&m);
 

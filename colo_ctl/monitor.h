@@ -33,9 +33,13 @@ struct colo_event {
 				 * point (receive buffer overrun)
 				 */
 	uint8_t cmd;		/* COLO_CMD_*, maybe one this version does not know */
-	bool has_group, has_reason, has_flow;
+	bool has_group, has_state, has_step, has_reason, has_size, has_flow;
+	bool failed_over;
 	uint32_t group;
+	uint8_t state;		/* enum colo_group_state, after the event */
+	uint8_t step;		/* enum colo_message: the last step accepted */
 	uint8_t reason;		/* enum colo_reason */
+	uint64_t vmstate_size;
 	struct colo_flow flow;
 };
 
@@ -74,11 +78,14 @@ int colo_monitor_run(struct colo_monitor *m, colo_event_cb cb, void *data);
 
 /*
  * Parses event message @nlh into @ev.  -EBADMSG if it is malformed (also
- * a checkpoint-request without a group).
+ * an event this version knows that names no group).
  */
 int colo_event_parse(const struct nlmsghdr *nlh, struct colo_event *ev);
 
-/* The event's name: "checkpoint-request", or "unknown(N)" in @buf. */
+/*
+ * The event's name: "checkpoint-request", "failover", "group-new", ...
+ * or "unknown(N)" in @buf.
+ */
 const char *colo_event_name(uint8_t cmd, char *buf, size_t size);
 
 /* Prints @ev on one line of stdout, as text or as a JSON object. */

@@ -40,6 +40,10 @@ int checkpoint_main(int argc, char **argv, const struct coloctl_opts *opts);
 void checkpoint_usage(FILE *f);
 int monitor_main(int argc, char **argv, const struct coloctl_opts *opts);
 void monitor_usage(FILE *f);
+int failover_main(int argc, char **argv, const struct coloctl_opts *opts);
+void failover_usage(FILE *f);
+int agent_main(int argc, char **argv, const struct coloctl_opts *opts);
+void agent_usage(FILE *f);
 
 /*
  * Enters opts->netns, opens a generic netlink socket and resolves the colo

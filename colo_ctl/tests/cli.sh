@@ -173,7 +173,35 @@ check "flow unknown command" 2 "" "~^coloctl: flow: unknown command \"del\"" -- 
 # checkpoint
 check "checkpoint without id" 2 "" "coloctl: checkpoint: missing group ID${NL}coloctl: try \"coloctl checkpoint help\"" -- checkpoint
 check "checkpoint without step" 2 "" "~^coloctl: checkpoint 1: missing step" -- checkpoint 1
-check "checkpoint unknown step" 2 "" "coloctl: checkpoint: unknown step \"ready\"${NL}coloctl: try \"coloctl checkpoint help\"" -- checkpoint 1 ready
+check "checkpoint unknown step" 2 "" "coloctl: checkpoint: unknown step \"steady\"${NL}coloctl: try \"coloctl checkpoint help\"" -- checkpoint 1 steady
+check "checkpoint ambiguous step" 2 "" "~^coloctl: checkpoint: ambiguous step \"vmstate-s\"" -- checkpoint 1 vmstate-s
+check "checkpoint vmstate-size without size" 2 "" 'coloctl: checkpoint vmstate-size: missing BYTES' -- checkpoint 1 vmstate-size
+check "checkpoint vmstate-size garbage" 2 "" 'coloctl: invalid BYTES "1x": expected bytes (suffixes k, m, g allowed)' -- checkpoint 1 vmstate-size 1x
+check "checkpoint ready extra" 2 "" "~^coloctl: checkpoint ready: unexpected argument \"5\"" -- checkpoint 1 ready 5
+
+# failover
+check "failover without id" 2 "" "coloctl: failover: missing group ID${NL}coloctl: try \"coloctl failover help\"" -- failover
+check "failover id 0" 2 "" 'coloctl: invalid group id "0": expected 1-4294967295' -- failover 0
+check "failover extra" 2 "" "~^coloctl: failover 1: unexpected argument \"now\"" -- failover 1 now
+
+# agent
+check "agent without id" 2 "" "coloctl: agent: missing group ID${NL}coloctl: try \"coloctl agent help\"" -- agent
+check "agent option first" 2 "" "~^coloctl: agent: missing group ID" -- agent --exec true 1
+check "agent neither exec nor xen" 2 "" "~^coloctl: agent: give one of --exec CMD and --xen-notify PATH" -- agent 1
+check "agent both exec and xen" 2 "" "~^coloctl: agent: give one of --exec CMD and --xen-notify PATH" -- agent 1 --exec true --xen-notify /tmp/x
+check "agent bad --on-failure" 2 "" 'coloctl: agent: invalid --on-failure "retry:0": expected failover, retry or retry:N (N 1-100)' -- agent 1 --exec true --on-failure retry:0
+check "agent bad --exec-timeout" 2 "" 'coloctl: agent: invalid --exec-timeout "0": expected milliseconds 1-3600000' -- agent 1 --exec true --exec-timeout 0
+check "agent bad --checkpoint-interval" 2 "" 'coloctl: agent: invalid --checkpoint-interval "1s": expected milliseconds 1-3600000' -- agent 1 --exec true --checkpoint-interval 1s
+check "agent --exec-timeout with xen" 2 "" 'coloctl: agent: --exec-timeout and --on-failure go with --exec' -- agent 1 --xen-notify /tmp/x --exec-timeout 5
+check "agent unknown option" 2 "" "~^coloctl: agent: unknown option \"--frob\"" -- agent 1 --exec true --frob
+check "agent option without value" 2 "" 'coloctl: agent: option "--exec" needs an argument' -- agent 1 --exec
+check "agent extra" 2 "" "~^coloctl: agent: unexpected argument \"x\"" -- agent 1 --exec true x
+
+# group ckpt-timeout
+check "ckpt-timeout too small" 2 "" 'coloctl: invalid ckpt-timeout "99": expected milliseconds 100-3600000' -- group add 1 ckpt-timeout 99
+check "checkpoint-timeout too big" 2 "" 'coloctl: invalid ckpt-timeout "3600001": expected milliseconds 100-3600000' -- group set 1 checkpoint-timeout 3600001
+check "ckpt-timeout twice" 2 "" 'coloctl: group set: ckpt-timeout given twice' -- group set 1 ckpt-timeout 100 checkpoint-timeout 200
+check "c still means comparing" 2 "" 'coloctl: group add: mode given twice' -- group add 1 c passthrough
 check "checkpoint id 0" 2 "" 'coloctl: invalid group id "0": expected 1-4294967295' -- checkpoint 0 "done"
 check "checkpoint step first" 2 "" 'coloctl: invalid group id "done": expected 1-4294967295' -- checkpoint "done" 1
 check "checkpoint extra" 2 "" "~^coloctl: checkpoint done: unexpected argument \"now\"" -- checkpoint 1 "done" now
@@ -190,14 +218,18 @@ check "help group" 0 "~^Usage: coloctl group add ID" "" -- help group
 check "group help" 0 "~^Usage: coloctl group add ID" "" -- group help
 check "help after args" 0 "~^Usage: coloctl group add ID" "" -- group add 1 timeout help
 check "help bogus" 2 "" "~^coloctl: unknown object \"bogus\"" -- help bogus
-check "help lists objects" 0 "~^where  OBJECT := \{ group \| flow \| checkpoint \| monitor \}$" "" -- help
+check "help lists objects" 0 "~^where  OBJECT := \{ group \| flow \| checkpoint \| failover \| monitor \| agent \}$" "" -- help
 check "group help params" 0 "~max-flows N: flow table size, 1-4194304 \(default 65536\)" "" -- group help
 check "help flow" 0 "~^Usage: coloctl \[ -j \[ -p \] \] flow \[ \{ show \| list \} \] group ID$" "" -- help flow
 check "flow help" 0 "~^Usage: coloctl .* flow " "" -- flow show group help
-check "help checkpoint" 0 "~^       STEP := \{ done \}$" "" -- help checkpoint
+check "help checkpoint" 0 "~^       STEP := \{ ready \| request \| reply \| vmstate-send \| vmstate-size BYTES \| vmstate-received \| vmstate-loaded \| done \}$" "" -- help checkpoint
+check "help failover" 0 "~^Usage: coloctl failover ID$" "" -- help failover
+check "help agent" 0 "~^Usage: coloctl \[ -n NETNS \] agent ID \{ --exec CMD \| --xen-notify PATH \}$" "" -- help agent
+check "agent help" 0 "~--on-failure ACTION" "" -- agent 1 --exec true help
+check "group help ckpt-timeout" 0 "~ckpt-timeout MS \(or checkpoint-timeout\)" "" -- group help
 check "checkpoint help" 0 "~^Usage: coloctl checkpoint ID STEP$" "" -- checkpoint 1 help
-check "help monitor" 0 "~^Usage: coloctl \[ -j \] \[ -n NETNS \] monitor$" "" -- help monitor
-check "monitor help" 0 "~checkpoint-request group ID reason REASON" "" -- monitor help
+check "help monitor" 0 "~^Usage: coloctl \[ -j \] \[ -n NETNS \] monitor \[ -j \] \[ --subscribed \]$" "" -- help monitor
+check "monitor help" 0 "~REASON := \{ miscompare \| timeout \| memory \| flow-limit \| manual \| stalled \}" "" -- monitor help
 check "object abbreviations" 0 "~^Usage: coloctl checkpoint" "" -- c help
 check "-V" 0 "~^coloctl [0-9][^ ]* \(generic netlink family \"colo\" version 1\)$" "" -- -V
 check "--version" 0 "~^coloctl " "" -- --version
@@ -216,6 +248,8 @@ else
 	check "real kernel: module missing (flow)" 1 "" "$MISSING" -- flow show group 1
 	check "real kernel: module missing (checkpoint)" 1 "" "$MISSING" -- checkpoint 1 "done"
 	check "real kernel: module missing (monitor)" 1 "" "$MISSING" -- -j monitor
+	check "real kernel: module missing (failover)" 1 "" "$MISSING" -- failover 1
+	check "real kernel: module missing (agent)" 1 "" "$MISSING" -- agent 1 --exec true
 fi
 
 if [ -z "$FAKE" ]; then
@@ -392,16 +426,81 @@ udp [fd00::1]:53 <-> [fd00::2]:5353 primary 0 secondary 1 held 0 idle 5ms" "" --
 	result "fake: 3000 flows" $?
 	: >"$TMP/log"
 
-	# checkpoint
-	check "fake: checkpoint done" 0 "" "" -- checkpoint 7 "done"
-	checklog "fake: checkpoint done sent CHECKPOINT_DONE" "checkpoint-done id=7"
-	check "fake: checkpoint d" 0 "" "" -- -j c 7 d
-	check "fake: checkpoint not outstanding (extack)" 1 "" 'coloctl: group 1: checkpoint done: group 1 has no checkpoint outstanding' -- checkpoint 1 "done"
-	check "fake: checkpoint missing group" 1 "" 'coloctl: group 5: checkpoint done: No such file or directory' -- checkpoint 5 "done"
+	# checkpoint: each step, and done walking from where the group is
+	check "fake: checkpoint done (in checkpoint, no step said)" 0 "" "" -- checkpoint 7 "done"
+	checklog "fake: checkpoint done sent the steps after the request" "get id=7
+reply id=7
+vmstate-send id=7
+vmstate-size id=7 vmstate_size=0/u64
+vmstate-received id=7
+vmstate-loaded id=7"
+	check "fake: checkpoint d from comparing: request first" 0 "" "" -- -j c 1 d
+	checklog "fake: checkpoint done from comparing" "get id=1
+request id=1
+reply id=1
+vmstate-send id=1
+vmstate-size id=1 vmstate_size=0/u64
+vmstate-received id=1
+vmstate-loaded id=1"
+	check "fake: checkpoint done in passthrough" 1 "" 'coloctl: group 3: checkpoint done: the group is in passthrough, no checkpoint to complete' -- checkpoint 3 "done"
+	check "fake: checkpoint done, missing group" 1 "" 'coloctl: group 5: checkpoint done: group 5 does not exist' -- checkpoint 5 "done"
+	: >"$TMP/log"
+	PROTO="1:2:3000:2:100:4194304:67108864:65536:30000:3:1:0,2:0:3000:2:100:4194304:67108864:65536:500:255:0:1,3:1:3000:2:100:4194304:67108864:65536:30000:255:0:0"
+	fake "" "$PROTO"
+	check "fake: checkpoint done from vmstate-send" 0 "" "" -- checkpoint 1 "done"
+	checklog "fake: the steps after vmstate-send" "get id=1
+vmstate-size id=1 vmstate_size=0/u64
+vmstate-received id=1
+vmstate-loaded id=1"
+	check "fake: checkpoint done, failed over" 1 "" 'coloctl: group 2: checkpoint done: the group is in passthrough (failed over), no checkpoint to complete' -- checkpoint 2 "done"
+	: >"$TMP/log"
+	check "fake: checkpoint vmstate-size" 0 "" "" -- checkpoint 1 vmstate-size 4m
+	checklog "fake: vmstate-size sent a u64" "vmstate-size id=1 vmstate_size=4194304/u64"
+	check "fake: a step out of order (extack)" 1 "" 'coloctl: group 1: checkpoint vmstate-loaded: colo_compare: unexpected vmstate-loaded, expected vmstate-size' -- checkpoint 1 vmstate-loaded
+	check "fake: ready from passthrough" 0 "" "" -- checkpoint 2 ready
+	check "fake: ready from comparing" 1 "" 'coloctl: group 3: checkpoint ready: colo_compare: unexpected checkpoint-ready, expected checkpoint-request' -- checkpoint 3 rea
+	check "fake: request" 0 "" "" -- checkpoint 3 request
+	# each step from the group at the step before (one process each)
+	prev=1
+	for step in reply vmstate-send "vmstate-size 0" vmstate-received vmstate-loaded; do
+		# shellcheck disable=SC2086 # the size is a second word
+		envcheck "COLO_FAKE_GROUPS=9:2:1:0:100:65536:65536:1:30000:$prev:1:0" "fake: $step after the step before" 0 "" "" -- checkpoint 9 $step
+		prev=$((prev + 1))
+	done
+	check "fake: checkpoint missing group" 1 "" 'coloctl: group 5: checkpoint request: No such file or directory' -- checkpoint 5 request
+	checklog "fake: one command per step" "vmstate-loaded id=1
+ready id=2
+ready id=3
+request id=3
+reply id=9
+vmstate-send id=9
+vmstate-size id=9 vmstate_size=0/u64
+vmstate-received id=9
+vmstate-loaded id=9
+request id=5"
+	check "fake: failover" 0 "" "" -- failover 1
+	check "fake: failover in passthrough (extack)" 1 "" 'coloctl: group 2: failover: colo_compare: unexpected failover: the group is in passthrough' -- failover 2
+	check "fake: failover missing group" 1 "" 'coloctl: group 5: failover: No such file or directory' -- failover 5
+	checklog "fake: failover sent FAILOVER" "failover id=1
+failover id=2
+failover id=5"
+	check "fake: show protocol state" 0 "group 1 state checkpoint step vmstate-send reason miscompare timeout 3000ms scan 100ms flow-limit 4Mb group-limit 64Mb max-flows 65536 ckpt-timeout 30000ms actions 2
+group 2 state passthrough failed-over timeout 3000ms scan 100ms flow-limit 4Mb group-limit 64Mb max-flows 65536 ckpt-timeout 500ms actions 2
+group 3 state comparing timeout 3000ms scan 100ms flow-limit 4Mb group-limit 64Mb max-flows 65536 ckpt-timeout 30000ms actions 2" "" -- group show
+	check "fake: -j -s protocol state and counters" 0 '[{"group":1,"state":"checkpoint","step":"vmstate-send","reason":"miscompare","failed_over":false,"timeout_ms":3000,"scan_ms":100,"flow_limit":4194304,"group_limit":67108864,"max_flows":65536,"ckpt_timeout_ms":30000,"actions":2,"stats":{"primary_packets":10,"secondary_packets":9,"released":10,"dropped":0,"held_packets":0,"held_bytes":0,"compared":8,"miscompares":1,"checkpoints":2,"timeouts":1,"flows":3,"secondary_held":4,"secondary_dropped":5,"checkpoints_done":7,"failovers":8}}]' "" -- -j -s group show 1
+	check "fake: -s counters of the protocol" 0 "~^    compared 18 .* checkpoints_done 7 failovers 8$" "" -- -s group show 2
+	check "fake: group add ckpt-timeout" 0 "" "" -- group add 4 ckpt-timeout 100
+	check "fake: group set checkpoint-timeout" 0 "" "" -- group set 3 checkpoint-timeout 3600000
+	: >"$TMP/log"
+	check "fake: set comparing, abbreviated c" 0 "" "" -- group set 3 c ckpt 250
+	checklog "fake: ckpt-timeout sent" "set id=3 mode=1/u8 ckpt_timeout=250"
 	unset COLO_FAKE_LOG
 
+	fake "" "1:2:3000:0"
+	check "fake: the retired CHECKPOINT_DONE is not used" 0 "" "" -- checkpoint 1 "done"
 	fake eperm "7:2:500:0"
-	check "fake: checkpoint EPERM" 1 "" 'coloctl: group 7: checkpoint done: Operation not permitted (CAP_NET_ADMIN is required)' -- checkpoint 7 "done"
+	check "fake: checkpoint EPERM" 1 "" 'coloctl: group 7: checkpoint done: checkpoint-reply: Operation not permitted (CAP_NET_ADMIN is required)' -- checkpoint 7 "done"
+	check "fake: failover EPERM" 1 "" 'coloctl: group 7: failover: Operation not permitted (CAP_NET_ADMIN is required)' -- failover 7
 	check "fake: set EPERM" 1 "" 'coloctl: group 7: Operation not permitted (CAP_NET_ADMIN is required)' -- group set 7 passthrough
 	envcheck "COLO_FAKE_FLOWS=tcp4" "fake: flow show needs no privileges" 0 "~^tcp " "" -- flow show group 7
 
@@ -451,6 +550,37 @@ coloctl: warning: events were lost (the receive buffer overran)"
 	fake selfterm ""
 	check "fake: monitor (SIGTERM), -n" 0 "$EVENTS_TEXT" "$EVENTS_ERR" -- -n /proc/self/ns/net monitor
 	envcheck "COLO_FAKE_EVENTS=" "fake: monitor, no events" 0 "" "" -- monitor
+	envcheck "COLO_FAKE_EVENTS=timeout" "fake: monitor --subscribed" 0 "subscribed
+checkpoint-request group 2 reason timeout" "" -- monitor --subscribed
+	envcheck "COLO_FAKE_EVENTS=timeout" "fake: monitor -j --subscribed" 0 '{"event":"subscribed"}
+{"event":"checkpoint-request","group":2,"reason":"timeout"}' "" -- -j monitor --subscribed
+	envcheck "COLO_FAKE_EVENTS=steps,failover,groups,badstep" "fake: monitor, every protocol and group event" 0 "checkpoint-ready group 1 state comparing
+checkpoint-request group 1 state checkpoint step checkpoint-request reason miscompare flow tcp 10.0.0.1:43210 <-> 10.0.0.2:7000
+checkpoint-reply group 1 state checkpoint step checkpoint-reply reason miscompare
+vmstate-send group 1 state checkpoint step vmstate-send reason miscompare
+vmstate-size group 1 state checkpoint step vmstate-size reason miscompare size 8589934592
+vmstate-received group 1 state checkpoint step vmstate-received reason miscompare
+vmstate-loaded group 1 state comparing
+failover group 1 state passthrough reason stalled failed-over
+failover group 2 state passthrough reason manual failed-over
+group-new group 2 state passthrough
+group-set group 2 state passthrough failed-over
+group-del group 2
+checkpoint-reply group 1 state unknown(7) step unknown(9) reason unknown(12)" "" -- monitor
+	envcheck "COLO_FAKE_EVENTS=steps,failover,groups" "fake: monitor -j, every protocol and group event" 0 '{"event":"checkpoint-ready","group":1,"state":"comparing"}
+{"event":"checkpoint-request","group":1,"state":"checkpoint","step":"checkpoint-request","reason":"miscompare","flow":{"proto":"tcp","ethertype":2048,"vlan":0,"addr_a":"10.0.0.1","port_a":43210,"addr_b":"10.0.0.2","port_b":7000}}
+{"event":"checkpoint-reply","group":1,"state":"checkpoint","step":"checkpoint-reply","reason":"miscompare"}
+{"event":"vmstate-send","group":1,"state":"checkpoint","step":"vmstate-send","reason":"miscompare"}
+{"event":"vmstate-size","group":1,"state":"checkpoint","step":"vmstate-size","reason":"miscompare","vmstate_size":8589934592}
+{"event":"vmstate-received","group":1,"state":"checkpoint","step":"vmstate-received","reason":"miscompare"}
+{"event":"vmstate-loaded","group":1,"state":"comparing"}
+{"event":"failover","group":1,"state":"passthrough","reason":"stalled","failed_over":true}
+{"event":"failover","group":2,"state":"passthrough","reason":"manual","failed_over":true}
+{"event":"group-new","group":2,"state":"passthrough"}
+{"event":"group-set","group":2,"state":"passthrough","failed_over":true}
+{"event":"group-del","group":2}' "" -- -j monitor
+	envcheck "COLO_FAKE_EVENTS=badsize,stepnogroup,timeout" "fake: monitor, malformed protocol events" 0 "checkpoint-request group 2 reason timeout" "coloctl: warning: malformed vmstate-size event ignored
+coloctl: warning: malformed vmstate-loaded event ignored" -- monitor
 	envcheck "COLO_FAKE_EVENTS=miscompare,unload,timeout" "fake: monitor, module unloaded" 1 "checkpoint-request group 1 reason miscompare flow tcp 10.0.0.1:43210 <-> 10.0.0.2:7000" 'coloctl: the colo generic netlink family is gone (colo_compare module unloaded)' -- monitor
 	envcheck "COLO_FAKE_MODE=selfterm,noctrl COLO_FAKE_EVENTS=miscompare,unload,timeout" "fake: monitor without nlctrl" 0 "checkpoint-request group 1 reason miscompare flow tcp 10.0.0.1:43210 <-> 10.0.0.2:7000
 checkpoint-request group 2 reason timeout" "" -- monitor
@@ -465,6 +595,146 @@ checkpoint-request group 2 reason timeout" "" -- monitor
 		: >"$TMP/out"
 		result "fake: monitor write error" $?
 	fi
+
+	# ---- the agent, against the fake kernel's state machine ----
+	COLO_FAKE_LOG=$TMP/log
+	export COLO_FAKE_LOG
+	: >"$TMP/log"
+	G="100:4194304:67108864:65536:30000"	# parameters, ckpt-timeout 30 s
+	# steplog: the fake's log without the agent's GROUP_GETs
+	steplog() { grep -v '^get' "$TMP/log" >"$TMP/steps"; mv "$TMP/steps" "$TMP/log"; }
+	fake selfterm "1:0:3000:2:$G:255:0:0"
+	# CMD's stdout is the size: its log goes to stderr (here: fd 3 swapped)
+	ENVCMD2='{ echo "env $COLO_GROUP $COLO_REASON $COLO_STEP ${COLO_FLOW:-noflow} $COLO_CHECKPOINT $COLO_ATTEMPT" >&2; echo 4k; }'
+	envcheck "COLO_FAKE_EVENTS=@idle,kreq1,@idle,kreq1" "fake: agent: ready at start, two kernel requests served" 0 "" "~^env 1 miscompare vmstate-send tcp 10.0.0.1:43210 <-> 10.0.0.2:7000 2 1$" -- agent 1 --exec "$ENVCMD2"
+	grep -q "^env 1 miscompare vmstate-send tcp 10.0.0.1:43210 <-> 10.0.0.2:7000 1 1$" "$TMP/err" &&
+		grep -q "checkpoint 2: done in .* ms (vmstate 4096 bytes)$" "$TMP/err" &&
+		grep -q "stopped: 2 checkpoints done, 0 failovers$" "$TMP/err"
+	result "fake: agent: CMD's environment, one transaction each, the size from its output" $?
+	steplog
+	checklog "fake: agent: the steps of two transactions, in order" "ready id=1
+reply id=1
+vmstate-send id=1
+vmstate-size id=1 vmstate_size=4096/u64
+vmstate-received id=1
+vmstate-loaded id=1
+reply id=1
+vmstate-send id=1
+vmstate-size id=1 vmstate_size=4096/u64
+vmstate-received id=1
+vmstate-loaded id=1"
+
+	envcheck "COLO_FAKE_EVENTS=" "fake: agent --no-ready leaves a group in passthrough" 0 "" "~stopped: 0 checkpoints done" -- agent 1 --exec true --no-ready
+	steplog
+	[ ! -s "$TMP/log" ]
+	result "fake: agent --no-ready sent nothing" $?
+
+	# a request outstanding at start, at vmstate-send: CMD, then the rest
+	envcheck "COLO_FAKE_GROUPS=1:2:3000:2:$G:3:2:0 COLO_FAKE_EVENTS=" "fake: agent completes a request outstanding at start" 0 "" "~checkpoint 1: request \(timeout\)" -- agent 1 --exec 'echo 12'
+	steplog
+	checklog "fake: agent: from vmstate-send on" "vmstate-size id=1 vmstate_size=12/u64
+vmstate-received id=1
+vmstate-loaded id=1"
+	envcheck "COLO_FAKE_GROUPS=1:2:3000:2:$G:5:2:0 COLO_FAKE_EVENTS=" "fake: agent: past vmstate-size, CMD is not run again" 0 "" "~done in .* \(vmstate 0 bytes\)" -- agent 1 --exec false
+	steplog
+	checklog "fake: agent: only vmstate-loaded left" "vmstate-loaded id=1"
+
+	fake selfterm "1:1:3000:2:$G:255:0:0"
+	envcheck "COLO_FAKE_EVENTS=@idle,kreq1" "fake: agent: CMD fails: failover" 0 "" "~checkpoint 1: CMD failed with exit status 3 \(attempt 1\)" -- agent 1 --exec 'exit 3'
+	steplog
+	checklog "fake: agent: failover after vmstate-send" "reply id=1
+vmstate-send id=1
+failover id=1"
+	envcheck "COLO_FAKE_EVENTS=@idle,kreq1" "fake: agent: --on-failure retry:2: 3 attempts, then failover" 0 "" "~CMD failed with exit status 1 \(attempt 3\)" -- agent 1 --exec false --on-failure retry:2
+	steplog
+	checklog "fake: agent: one failover after the retries" "reply id=1
+vmstate-send id=1
+failover id=1"
+	envcheck "COLO_FAKE_EVENTS=@idle,kreq1" "fake: agent: retry after a failed first attempt" 0 "" "~checkpoint 1: done in" -- agent 1 --exec '[ "$COLO_ATTEMPT" = 2 ]' --on-failure retry
+	steplog
+	checklog "fake: agent: completed on attempt 2" "reply id=1
+vmstate-send id=1
+vmstate-size id=1 vmstate_size=0/u64
+vmstate-received id=1
+vmstate-loaded id=1"
+	envcheck "COLO_FAKE_EVENTS=@idle,kreq1" "fake: agent: CMD killed after --exec-timeout" 0 "" "~CMD timed out after 200 ms \(attempt 1\)" -- agent 1 --exec 'exec sleep 20' --exec-timeout 200
+	steplog
+	checklog "fake: agent: timeout, failover" "reply id=1
+vmstate-send id=1
+failover id=1"
+	envcheck "COLO_FAKE_EVENTS=@idle,kreq1" "fake: agent: output that is no size" 0 "" '~warning: CMD printed "100 MB", not a byte count: vmstate-size 0' -- agent 1 --exec 'echo "100 MB"'
+	envcheck "COLO_FAKE_EVENTS=@idle,lost,kreq1" "fake: agent: events lost: reads the group again" 0 "" "~events were lost: reading the group again" -- agent 1 --exec true
+	: >"$TMP/log"
+	envcheck "COLO_FAKE_EVENTS=" "fake: agent: missing group" 1 "" "coloctl: agent: group 2: group 2 does not exist" -- agent 2 --exec true
+	envcheck "COLO_FAKE_MODE=eperm,selfterm COLO_FAKE_EVENTS=@idle,kreq1" "fake: agent: a refused step fails over (refused too)" 0 "" "~coloctl: agent: group 1: checkpoint-reply: Operation not permitted" -- agent 1 --exec true
+	envcheck "COLO_FAKE_MODE=nomcgrp,selfterm" "fake: agent: no events group" 1 "" 'coloctl: the colo family has no "events" multicast group (an older colo_compare module?)' -- agent 1 --exec true
+	envcheck "COLO_FAKE_EVENTS=miscompare,unload" "fake: agent: module unloaded" 1 "" "~the colo generic netlink family is gone" -- agent 1 --exec true
+	envcheck "COLO_FAKE_EVENTS=@idle,groups,@idle,kreq1" "fake: agent: another group deleted: ignored" 0 "" "~checkpoint 1: done" -- agent 1 --exec true
+	fake selfterm "2:1:3000:2:$G:255:0:0"
+	envcheck "COLO_FAKE_EVENTS=@idle,groups" "fake: agent: its group deleted: exit 1" 1 "" "~group 2: the group was deleted" -- agent 2 --exec true
+
+	# periodic requests: stopped from outside (the agent never idles)
+	fake "" "1:1:3000:2:$G:255:0:0"
+	: >"$TMP/log"
+	COLO_FAKE_EVENTS='' timeout --preserve-status -s TERM 3 $WRAP "$BIN" agent 1 --exec true --checkpoint-interval 50 >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	steplog
+	echo "# periodic: exit $rc, $(grep -c '^request id=1$' "$TMP/log") requests"
+	[ $rc = 0 ] && [ "$(grep -c '^request id=1$' "$TMP/log")" -ge 1 ] &&
+		grep -q "checkpoint 1: request (manual)" "$TMP/err" && grep -q "stopped: [1-9][0-9]* checkpoints done, 0 failovers" "$TMP/err"
+	result "fake: agent --checkpoint-interval requests checkpoints, SIGTERM exits 0" $?
+	: >"$TMP/log"
+
+	# --xen-notify: a libxl stand-in on the host
+	if command -v python3 >/dev/null; then
+		# comparing: the kernel's request comes before the peer
+		fake "" "1:1:3000:2:$G:255:0:0"
+		rm -f "$TMP/xen.sock"
+		COLO_FAKE_EVENTS=@idle,kreq1 $WRAP "$BIN" agent 1 --xen-notify "$TMP/xen.sock" >"$TMP/out" 2>"$TMP/err" &
+		pid=$!
+		python3 - "$TMP/xen.sock" >"$TMP/xen" 2>&1 <<'PY'
+import socket, struct, sys, time
+path = sys.argv[1]
+for _ in range(200):
+    try:
+        s = socket.socket(socket.AF_UNIX); s.connect(path); break
+    except OSError:
+        time.sleep(0.05)
+s.settimeout(10)
+def send(b): s.sendall(struct.pack('>I', len(b)) + b)
+def recv():
+    h = b''
+    while len(h) < 4: h += s.recv(4 - len(h))
+    n = struct.unpack('>I', h)[0]; b = b''
+    while len(b) < n: b += s.recv(n - len(b))
+    return b
+send(b'COLO_USERSPACE_PROXY_INIT'); print(recv().decode())
+print(recv().decode())                  # the outstanding request
+send(b'COLO_CHECKPOINT')
+send(b'NONSENSE\x01')
+send(b'COLO_CHECKPOINT\0')              # libxl's own: request first
+s.sendall(b'\xff\xff\xff\xff')          # hostile: dropped
+print('eof' if s.recv(1) == b'' else 'open')
+PY
+		sleep 0.5
+		kill -TERM $pid
+		wait $pid
+		rc=$?
+		steplog
+		printf 'COLO_COMPARE_GET_XEN_INIT\nDO_CHECKPOINT\neof\n' | cmp -s - "$TMP/xen" && [ $rc = 0 ] &&
+			[ ! -e "$TMP/xen.sock" ] &&
+			grep -q 'xen peer: unknown message "NONSENSE?" (9 bytes) ignored' "$TMP/err" &&
+			grep -q 'xen peer gone (a message longer than the limit)' "$TMP/err" &&
+			printf '%s\n' "reply id=1" "vmstate-send id=1" "vmstate-size id=1 vmstate_size=0/u64" \
+				"vmstate-received id=1" "vmstate-loaded id=1" "request id=1" "reply id=1" "vmstate-send id=1" \
+				"vmstate-size id=1 vmstate_size=0/u64" "vmstate-received id=1" "vmstate-loaded id=1" \
+				"failover id=1" | cmp -s - "$TMP/log"
+		ok=$?
+		[ $ok = 0 ] || sed 's/^/#   xen: /' "$TMP/xen" "$TMP/log"
+		result "fake: agent --xen-notify: init, DO_CHECKPOINT, COLO_CHECKPOINT, junk, hostile length, socket removed" $ok
+		: >"$TMP/log"
+	fi
+	unset COLO_FAKE_LOG
 
 	# a real signal, and the lines must come through a pipe one by one
 	fake "" ""

@@ -5,20 +5,30 @@
  * NETLINK_GENERIC sockets and answers like the kernel side is specified in
  * include/uapi/linux/colo.h (nlctrl family lookup, GROUP_NEW/SET/DEL with
  * acks and extended acks, GROUP_GET do and multi-part dump, FLOW_GET
- * dump, CHECKPOINT_DONE, and the "events" multicast group).
+ * dump, the protocol steps and FAILOVER with the kernel's state machine
+ * (CHECKPOINT_DONE is retired: EOPNOTSUPP), and the "events" multicast
+ * group).
  *
  * Environment:
  *   COLO_FAKE_GROUPS  "ID:STATE:TIMEOUT:ACTIONS[:SCAN:FLOW_LIMIT:GROUP_LIMIT:
- *                     MAX_FLOWS],..." the existing groups (default
- *                     "7:1:500:0,1:0:3000:2"); with 8 fields the group also
- *                     reports its parameters and the comparator's stats
+ *                     MAX_FLOWS[:CKPT_TIMEOUT:STEP:REASON:FAILED_OVER]],..."
+ *                     the existing groups (default "7:1:500:0,1:0:3000:2");
+ *                     with 8 fields the group also reports its parameters
+ *                     and the comparator's stats, with 12 its protocol
+ *                     state (STEP 255: none) and the protocol's stats
  *   COLO_FAKE_FLOWS   "PRESET,..." the flows FLOW_GET dumps for any group
  *                     (see flow_presets[]; "many:N" is N TCP flows)
  *   COLO_FAKE_EVENTS  "PRESET,..." what a member of the events group
- *                     receives (see put_event()); then, with COLO_FAKE_MODE
- *                     "selfint"/"selfterm" the process signals itself,
- *                     "recverr" recvmsg() fails with EIO, else recvmsg()
- *                     waits for a signal
+ *                     receives (see put_event(); "kreqID" also moves
+ *                     comparing group ID to checkpoint, as the kernel
+ *                     does); "@idle" delays the rest until the process
+ *                     waits for ever with nothing queued (a kernel request
+ *                     while the agent is idle); then, once it waits so
+ *                     queued, with COLO_FAKE_MODE "selfint"/"selfterm" the
+ *                     process signals itself, "recverr" recvmsg() fails
+ *                     with EIO, else recvmsg() waits for a signal.  Steps
+ *                     and group changes that succeed are multicast to every
+ *                     socket of the process in the events group
  *   COLO_FAKE_LOG     a file: each colo request is appended as one line
  *                     ("new id=2 mode=1 timeout=100")
  *   COLO_FAKE_MODE    comma-separated words:
@@ -34,11 +44,14 @@
  *                     "joineperm" joining the events group fails (EPERM)
  *                     "noctrl"   nlctrl cannot be resolved
  *
- * It is test code: one socket, replies queued in memory.
+ * It is test code: a few sockets of one process, replies queued in
+ * memory, each socket's fd a pipe that is readable while it has some.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -64,18 +77,57 @@ struct group {
 	uint32_t id, timeout, actions;
 	uint8_t state;
 	bool params;		/* a comparator kernel: the 8-field form */
-	uint32_t scan, flow_limit, group_limit, max_flows;
+	bool proto;		/* a protocol kernel: the 12-field form */
+	uint32_t scan, flow_limit, group_limit, max_flows, ckpt_timeout;
+	uint8_t step, reason;	/* step 255: none */
+	bool failed_over;
 };
 
 static struct group groups[MAX_GROUPS];
 static int n_groups;
-static int fake_fd = -1;
-static bool ext_ack;
-static char *queue[MAX_QUEUE];
-static size_t queue_len[MAX_QUEUE];
-static int q_head, q_tail;
-static struct nlmsghdr endless;	/* a dump that never ends, or type 0 */
-static bool joined_events, joined_ctrl, events_built;
+
+/*
+ * A socket: its fd is the read end of a pipe that holds one byte while
+ * datagrams are queued, so that poll() works; the datagrams themselves
+ * are in memory.  Requests are answered on their socket, events go to
+ * every socket of the process that joined the events group.
+ */
+struct fsock {
+	int fd, wfd;		/* -1: free */
+	bool ready;		/* the byte is in the pipe */
+	bool ext_ack;
+	char *queue[MAX_QUEUE];
+	size_t queue_len[MAX_QUEUE];
+	int q_head, q_tail;
+	struct nlmsghdr endless;	/* a dump that never ends, or type 0 */
+	bool joined_events, joined_ctrl, events_built;
+};
+
+#define MAX_SOCKS 8
+static struct fsock socks[MAX_SOCKS];
+static struct fsock *cur;	/* the socket being served */
+
+static struct fsock *fsock_of(int fd)
+{
+	int i;
+
+	for (i = 0; i < MAX_SOCKS; i++)
+		if (socks[i].fd >= 0 && socks[i].fd == fd)
+			return &socks[i];
+	return NULL;
+}
+
+/* The pipe's byte says whether anything is queued (or must be read). */
+static void sync_ready(struct fsock *s, bool force)
+{
+	bool want = force || s->q_head < s->q_tail || s->endless.nlmsg_type;
+	char c = 0;
+
+	if (want && !s->ready)
+		s->ready = write(s->wfd, &c, 1) == 1;
+	else if (!want && s->ready)
+		s->ready = read(s->fd, &c, 1) != 1;
+}
 
 static const char *mode(void)
 {
@@ -107,15 +159,20 @@ static void load_groups(void)
 	for (tok = strtok_r(s, ",", &save); tok && n_groups < MAX_GROUPS;
 	     tok = strtok_r(NULL, ",", &save)) {
 		struct group *g = &groups[n_groups];
-		unsigned int st;
+		unsigned int st, step = 255, reason = 0, failed = 0;
 
-		int n = sscanf(tok, "%u:%u:%u:%u:%u:%u:%u:%u", &g->id, &st,
-			       &g->timeout, &g->actions, &g->scan,
-			       &g->flow_limit, &g->group_limit, &g->max_flows);
+		int n = sscanf(tok, "%u:%u:%u:%u:%u:%u:%u:%u:%u:%u:%u:%u",
+			       &g->id, &st, &g->timeout, &g->actions, &g->scan,
+			       &g->flow_limit, &g->group_limit, &g->max_flows,
+			       &g->ckpt_timeout, &step, &reason, &failed);
 
-		if (n == 4 || n == 8) {
+		if (n == 4 || n == 8 || n == 12) {
 			g->state = (uint8_t)st;
-			g->params = n == 8;
+			g->params = n >= 8;
+			g->proto = n == 12;
+			g->step = (uint8_t)step;
+			g->reason = (uint8_t)reason;
+			g->failed_over = failed;
 			n_groups++;
 		}
 	}
@@ -144,10 +201,10 @@ static char *dgram_new(void)
 /* A datagram for recvmsg(); length 0: recvmsg() fails with ENOBUFS. */
 static void enqueue(char *buf, size_t len)
 {
-	if (q_tail >= MAX_QUEUE)
+	if (cur->q_tail >= MAX_QUEUE)
 		abort();
-	queue[q_tail] = buf;
-	queue_len[q_tail++] = len;
+	cur->queue[cur->q_tail] = buf;
+	cur->queue_len[cur->q_tail++] = len;
 }
 
 /* An NLMSG_ERROR answering @req, capped, with optional ext ack. */
@@ -165,7 +222,7 @@ static void send_err(const struct nlmsghdr *req, int error, const char *msg,
 	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
 	e->error = error;
 	e->msg = *req;
-	if (ext_ack && error && !has_mode("noextack")) {
+	if (cur->ext_ack && error && !has_mode("noextack")) {
 		if (msg || offs >= 0 || miss >= 0)
 			nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
 		if (msg)
@@ -200,6 +257,17 @@ static void put_group(struct nlmsghdr *nlh, const struct group *g)
 		mnl_attr_put_u32(nlh, COLO_A_GROUP_GROUP_LIMIT, g->group_limit);
 		mnl_attr_put_u32(nlh, COLO_A_GROUP_MAX_FLOWS, g->max_flows);
 	}
+	if (g->proto) {
+		mnl_attr_put_u32(nlh, COLO_A_GROUP_CKPT_TIMEOUT_MS,
+				 g->ckpt_timeout);
+		if (g->state == COLO_STATE_CHECKPOINT) {
+			if (g->step != 255)
+				mnl_attr_put_u8(nlh, COLO_A_GROUP_STEP, g->step);
+			mnl_attr_put_u8(nlh, COLO_A_GROUP_REASON, g->reason);
+		}
+		if (g->failed_over)
+			mnl_attr_put(nlh, COLO_A_GROUP_FAILED_OVER, 0, NULL);
+	}
 	nest = mnl_attr_nest_start(nlh, COLO_A_GROUP_STATS);
 	nest->nla_type |= NLA_F_NESTED;
 	mnl_attr_put(nlh, COLO_A_STATS_PAD, 0, NULL);
@@ -219,6 +287,10 @@ static void put_group(struct nlmsghdr *nlh, const struct group *g)
 		mnl_attr_put_u64(nlh, COLO_A_STATS_SECONDARY_HELD, 4);
 		mnl_attr_put_u64(nlh, COLO_A_STATS_SECONDARY_DROPPED, 5);
 		mnl_attr_put_u64(nlh, 200, 6);	/* from a newer kernel */
+	}
+	if (g->proto) {
+		mnl_attr_put_u64(nlh, COLO_A_STATS_CHECKPOINTS_DONE, 7);
+		mnl_attr_put_u64(nlh, COLO_A_STATS_FAILOVERS, 8);
 	}
 	mnl_attr_nest_end(nlh, nest);
 }
@@ -541,7 +613,7 @@ static void dump_err(const struct nlmsghdr *req, int error, const char *msg)
 	nlh->nlmsg_seq = req->nlmsg_seq;
 	nlh->nlmsg_pid = FAKE_PORTID;
 	*(int *)mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = error;
-	if (ext_ack && !has_mode("noextack")) {
+	if (cur->ext_ack && !has_mode("noextack")) {
 		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
 		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
 	}
@@ -578,12 +650,87 @@ static void put_request(char *d, size_t *off, uint32_t group, int reason,
 	*off += MNL_ALIGN(nlh->nlmsg_len);
 }
 
+/* A protocol or group event; -1: the attribute is left out. */
+static void put_step(char *d, size_t *off, uint8_t cmd, uint32_t group,
+		     int state, int step, int reason, long long size,
+		     bool failed, const char *flow)
+{
+	struct nlmsghdr *nlh = event_msg(d, off, FAKE_FAMILY, cmd);
+
+	if (group)
+		mnl_attr_put_u32(nlh, COLO_A_GROUP_ID, group);
+	if (state >= 0)
+		mnl_attr_put_u8(nlh, COLO_A_GROUP_STATE, (uint8_t)state);
+	if (step >= 0)
+		mnl_attr_put_u8(nlh, COLO_A_GROUP_STEP, (uint8_t)step);
+	if (reason >= 0)
+		mnl_attr_put_u8(nlh, COLO_A_GROUP_REASON, (uint8_t)reason);
+	if (size >= 0)
+		mnl_attr_put_u64(nlh, COLO_A_GROUP_VMSTATE_SIZE,
+				 (uint64_t)size);
+	if (failed)
+		mnl_attr_put(nlh, COLO_A_GROUP_FAILED_OVER, 0, NULL);
+	if (flow)
+		put_flow_nest(nlh, flow, false);
+	*off += MNL_ALIGN(nlh->nlmsg_len);
+}
+
 /* Appends event preset @name to datagram @d; false if it is unknown. */
 static bool put_event(const char *name, char *d, size_t *off)
 {
 	struct nlmsghdr *nlh;
 
-	if (!strcmp(name, "miscompare"))
+	const int CP = COLO_STATE_CHECKPOINT, MIS = COLO_REASON_MISCOMPARE;
+
+	if (!strncmp(name, "kreq", 4)) {	/* "kreqID": the kernel asks */
+		struct group *g = find((uint32_t)atoi(name + 4));
+
+		if (!g || g->state != COLO_STATE_COMPARING)
+			return true;
+		g->state = COLO_STATE_CHECKPOINT;
+		g->step = COLO_MSG_CHECKPOINT_REQUEST;
+		g->reason = COLO_REASON_MISCOMPARE;
+		put_step(d, off, COLO_CMD_CHECKPOINT_REQUEST, g->id, CP,
+			 COLO_MSG_CHECKPOINT_REQUEST, MIS, -1, false, "tcp4");
+	} else if (!strcmp(name, "steps")) {	/* one whole transaction */
+		put_step(d, off, COLO_CMD_CHECKPOINT_READY, 1,
+			 COLO_STATE_COMPARING, -1, -1, -1, false, NULL);
+		put_step(d, off, COLO_CMD_CHECKPOINT_REQUEST, 1, CP,
+			 COLO_MSG_CHECKPOINT_REQUEST, MIS, -1, false, "tcp4");
+		put_step(d, off, COLO_CMD_CHECKPOINT_REPLY, 1, CP,
+			 COLO_MSG_CHECKPOINT_REPLY, MIS, -1, false, NULL);
+		put_step(d, off, COLO_CMD_VMSTATE_SEND, 1, CP,
+			 COLO_MSG_VMSTATE_SEND, MIS, -1, false, NULL);
+		put_step(d, off, COLO_CMD_VMSTATE_SIZE, 1, CP,
+			 COLO_MSG_VMSTATE_SIZE, MIS, 1ll << 33, false, NULL);
+		put_step(d, off, COLO_CMD_VMSTATE_RECEIVED, 1, CP,
+			 COLO_MSG_VMSTATE_RECEIVED, MIS, -1, false, NULL);
+		put_step(d, off, COLO_CMD_VMSTATE_LOADED, 1,
+			 COLO_STATE_COMPARING, -1, -1, -1, false, NULL);
+	} else if (!strcmp(name, "failover")) {
+		put_step(d, off, COLO_CMD_FAILOVER, 1, COLO_STATE_PASSTHROUGH,
+			 -1, COLO_REASON_STALLED, -1, true, NULL);
+		put_step(d, off, COLO_CMD_FAILOVER, 2, COLO_STATE_PASSTHROUGH,
+			 -1, COLO_REASON_MANUAL, -1, true, NULL);
+	} else if (!strcmp(name, "groups")) {
+		put_step(d, off, COLO_CMD_GROUP_NEW, 2, COLO_STATE_PASSTHROUGH,
+			 -1, -1, -1, false, NULL);
+		put_step(d, off, COLO_CMD_GROUP_SET, 2, COLO_STATE_PASSTHROUGH,
+			 -1, -1, -1, true, NULL);
+		put_step(d, off, COLO_CMD_GROUP_DEL, 2, -1, -1, -1, -1, false,
+			 NULL);
+	} else if (!strcmp(name, "badsize")) {	/* u32 where u64 is due */
+		nlh = event_msg(d, off, FAKE_FAMILY, COLO_CMD_VMSTATE_SIZE);
+		mnl_attr_put_u32(nlh, COLO_A_GROUP_ID, 1);
+		mnl_attr_put_u32(nlh, COLO_A_GROUP_VMSTATE_SIZE, 1);
+		*off += MNL_ALIGN(nlh->nlmsg_len);
+	} else if (!strcmp(name, "stepnogroup")) {
+		put_step(d, off, COLO_CMD_VMSTATE_LOADED, 0,
+			 COLO_STATE_COMPARING, -1, -1, -1, false, NULL);
+	} else if (!strcmp(name, "badstep")) {	/* values a newer kernel sends */
+		put_step(d, off, COLO_CMD_CHECKPOINT_REPLY, 1, 7, 9, 12, -1,
+			 false, NULL);
+	} else if (!strcmp(name, "miscompare"))
 		put_request(d, off, 1, COLO_REASON_MISCOMPARE, "tcp4", false);
 	else if (!strcmp(name, "timeout"))
 		put_request(d, off, 2, COLO_REASON_TIMEOUT, NULL, false);
@@ -638,7 +785,7 @@ static bool put_event(const char *name, char *d, size_t *off)
 	} else if (!strcmp(name, "ctrl-other") || !strcmp(name, "unload")) {
 		bool ours = name[0] == 'u';
 
-		if (!joined_ctrl)
+		if (!cur->joined_ctrl)
 			return true;
 		nlh = event_msg(d, off, GENL_ID_CTRL, CTRL_CMD_DELFAMILY);
 		mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID,
@@ -647,7 +794,7 @@ static bool put_event(const char *name, char *d, size_t *off)
 				  ours ? COLO_FAMILY_NAME : "other");
 		*off += MNL_ALIGN(nlh->nlmsg_len);
 	} else if (!strcmp(name, "ctrl-new")) {	/* another notification */
-		if (!joined_ctrl)
+		if (!cur->joined_ctrl)
 			return true;
 		nlh = event_msg(d, off, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY);
 		mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAKE_FAMILY);
@@ -658,15 +805,33 @@ static bool put_event(const char *name, char *d, size_t *off)
 	return true;
 }
 
-static void build_events(void)
+/* Rounds of COLO_FAKE_EVENTS ("@idle" separates them) already built. */
+static int idle_rounds;
+
+/*
+ * The events of round @round: the ones before the first "@idle", or
+ * after the @round-th.  False if there is no such round.
+ */
+static bool build_round(int round)
 {
 	const char *env = getenv("COLO_FAKE_EVENTS");
 	char *list = strdup(env ? env : ""), *tok, *save = NULL;
+	int at = 0;
+	bool any = round == 0;
 
 	for (tok = strtok_r(list, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		char *d = dgram_new();
+		char *d;
 		size_t off = 0;
+
+		if (!strcmp(tok, "@idle")) {
+			if (++at == round)
+				any = true;
+			continue;
+		}
+		if (at != round)
+			continue;
+		d = dgram_new();
 
 		if (!strcmp(tok, "lost")) {
 			free(d);
@@ -681,7 +846,13 @@ static void build_events(void)
 			free(d);
 	}
 	free(list);
-	events_built = true;
+	return any;
+}
+
+static void build_events(void)
+{
+	build_round(0);
+	cur->events_built = true;
 }
 
 /* ---- requests ---- */
@@ -693,6 +864,14 @@ static void log_request(const struct nlmsghdr *req)
 		[COLO_CMD_GROUP_GET] = "get", [COLO_CMD_GROUP_SET] = "set",
 		[COLO_CMD_FLOW_GET] = "flows",
 		[COLO_CMD_CHECKPOINT_DONE] = "checkpoint-done",
+		[COLO_CMD_CHECKPOINT_READY] = "ready",
+		[COLO_CMD_CHECKPOINT_REQUEST] = "request",
+		[COLO_CMD_CHECKPOINT_REPLY] = "reply",
+		[COLO_CMD_VMSTATE_SEND] = "vmstate-send",
+		[COLO_CMD_VMSTATE_SIZE] = "vmstate-size",
+		[COLO_CMD_VMSTATE_RECEIVED] = "vmstate-received",
+		[COLO_CMD_VMSTATE_LOADED] = "vmstate-loaded",
+		[COLO_CMD_FAILOVER] = "failover",
 	};
 	static const char *const names[COLO_A_GROUP_MAX + 1] = {
 		[COLO_A_GROUP_ID] = "id", [COLO_A_GROUP_MODE] = "mode",
@@ -701,6 +880,8 @@ static void log_request(const struct nlmsghdr *req)
 		[COLO_A_GROUP_FLOW_LIMIT] = "flow_limit",
 		[COLO_A_GROUP_GROUP_LIMIT] = "group_limit",
 		[COLO_A_GROUP_MAX_FLOWS] = "max_flows",
+		[COLO_A_GROUP_VMSTATE_SIZE] = "vmstate_size",
+		[COLO_A_GROUP_CKPT_TIMEOUT_MS] = "ckpt_timeout",
 	};
 	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(req);
 	const char *path = getenv("COLO_FAKE_LOG");
@@ -760,7 +941,7 @@ static void do_dump(const struct nlmsghdr *req)
 		off += MNL_ALIGN(nlh->nlmsg_len);
 	}
 	if (has_mode("repeat") && n_groups) {
-		endless = *req;		/* recvmsg() goes on forever */
+		cur->endless = *req;		/* recvmsg() goes on forever */
 		enqueue(d, off);
 		return;
 	}
@@ -809,6 +990,17 @@ static int check_attr(const struct nlmsghdr *req, const struct nlattr *attr)
 		min = 1;
 		max = COLO_MAX_FLOWS_MAX;
 		break;
+	case COLO_A_GROUP_CKPT_TIMEOUT_MS:
+		min = COLO_CKPT_TIMEOUT_MS_MIN;
+		max = COLO_CKPT_TIMEOUT_MS_MAX;
+		break;
+	case COLO_A_GROUP_VMSTATE_SIZE:
+		if (len != 8) {
+			send_err(req, -ERANGE, "Attribute failed policy validation",
+				 offs, -1);
+			return -1;
+		}
+		return 0;
 	default:
 		send_err(req, -EINVAL, "Unknown attribute type", offs, -1);
 		return -1;
@@ -825,10 +1017,74 @@ static int check_attr(const struct nlmsghdr *req, const struct nlattr *attr)
 	return 0;
 }
 
+/* The kernel's protocol state machine; 0, or an error was sent. */
+static int proto_step(const struct nlmsghdr *req, struct group *g,
+		      uint8_t cmd)
+{
+	static const char *const names[] = {
+		"checkpoint-ready", "checkpoint-request", "checkpoint-reply",
+		"vmstate-send", "vmstate-size", "vmstate-received",
+		"vmstate-loaded",
+	};
+	static const uint8_t cmds[] = {
+		COLO_CMD_CHECKPOINT_READY, COLO_CMD_CHECKPOINT_REQUEST,
+		COLO_CMD_CHECKPOINT_REPLY, COLO_CMD_VMSTATE_SEND,
+		COLO_CMD_VMSTATE_SIZE, COLO_CMD_VMSTATE_RECEIVED,
+		COLO_CMD_VMSTATE_LOADED,
+	};
+	unsigned int got = 0, expected;
+	char msg[128];
+
+	if (cmd == COLO_CMD_FAILOVER) {
+		if (g->state == COLO_STATE_PASSTHROUGH) {
+			send_err(req, -EPROTO,
+				 "colo_compare: unexpected failover: the group is in passthrough",
+				 -1, -1);
+			return -1;
+		}
+		g->state = COLO_STATE_PASSTHROUGH;
+		g->failed_over = true;
+		g->step = 255;
+		return 0;
+	}
+	while (cmds[got] != cmd)
+		got++;
+	if (g->state == COLO_STATE_PASSTHROUGH)
+		expected = 0;
+	else if (g->state == COLO_STATE_COMPARING)
+		expected = 1;
+	else
+		expected = g->step == 255 ? 2 : g->step + 1u;
+	if (got != expected) {
+		snprintf(msg, sizeof(msg),
+			 "colo_compare: unexpected %s, expected %s", names[got],
+			 expected < 7 ? names[expected] : "?");
+		send_err(req, -EPROTO, msg, -1, -1);
+		return -1;
+	}
+	if (got == 0) {
+		g->state = COLO_STATE_COMPARING;
+		g->failed_over = false;
+	} else if (got == 6) {
+		g->state = COLO_STATE_COMPARING;
+		g->step = 255;
+	} else {
+		g->state = COLO_STATE_CHECKPOINT;
+		g->step = (uint8_t)got;
+		if (got == 1)
+			g->reason = COLO_REASON_MANUAL;
+	}
+	return 0;
+}
+
+static void multicast(uint8_t cmd, const struct group *g, uint64_t size);
+
 static void do_colo(const struct nlmsghdr *req)
 {
 	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(req);
 	const struct nlattr *attr, *id_attr = NULL;
+	bool has_size = false;
+	uint64_t size = 0;
 	char msg[128];
 	struct group *g;
 	uint32_t id = 0;
@@ -840,6 +1096,10 @@ static void do_colo(const struct nlmsghdr *req)
 		if (mnl_attr_get_type(attr) == COLO_A_GROUP_ID) {
 			id_attr = attr;
 			id = mnl_attr_get_u32(attr);
+		}
+		if (mnl_attr_get_type(attr) == COLO_A_GROUP_VMSTATE_SIZE) {
+			has_size = true;
+			size = mnl_attr_get_u64(attr);
 		}
 	}
 	if (gh->reserved || gh->version != COLO_FAMILY_VERSION) {
@@ -879,18 +1139,28 @@ static void do_colo(const struct nlmsghdr *req)
 			return;
 		}
 		break;
-	case COLO_CMD_CHECKPOINT_DONE:
+	case COLO_CMD_CHECKPOINT_READY:
+	case COLO_CMD_CHECKPOINT_REQUEST:
+	case COLO_CMD_CHECKPOINT_REPLY:
+	case COLO_CMD_VMSTATE_SEND:
+	case COLO_CMD_VMSTATE_SIZE:
+	case COLO_CMD_VMSTATE_RECEIVED:
+	case COLO_CMD_VMSTATE_LOADED:
+	case COLO_CMD_FAILOVER:
 		if (!g) {
 			send_err(req, -ENOENT, NULL, -1, -1);
 			return;
 		}
-		if (g->state != COLO_STATE_CHECKPOINT) {
-			snprintf(msg, sizeof(msg),
-				 "group %u has no checkpoint outstanding", id);
-			send_err(req, -EPROTO, msg, -1, -1);
+		if (gh->cmd == COLO_CMD_VMSTATE_SIZE && !has_size) {
+			send_err(req, -EINVAL, "Missing attribute", -1,
+				 COLO_A_GROUP_VMSTATE_SIZE);
 			return;
 		}
-		break;
+		if (proto_step(req, g, gh->cmd))
+			return;
+		send_err(req, 0, NULL, -1, -1);
+		multicast(gh->cmd, g, size);
+		return;
 	case COLO_CMD_FLOW_GET:
 		if (!g) {
 			snprintf(msg, sizeof(msg), "group %u does not exist", id);
@@ -919,6 +1189,14 @@ static void do_colo(const struct nlmsghdr *req)
 		return;
 	}
 	send_err(req, 0, NULL, -1, -1);
+	if (gh->cmd == COLO_CMD_GROUP_NEW || gh->cmd == COLO_CMD_GROUP_SET ||
+	    gh->cmd == COLO_CMD_GROUP_DEL) {
+		struct group tmp = { .id = id, .step = 255 };
+
+		if (g)
+			tmp = *g;
+		multicast(gh->cmd, &tmp, 0);
+	}
 }
 
 /* ---- the socket calls ---- */
@@ -926,37 +1204,122 @@ static void do_colo(const struct nlmsghdr *req)
 /* What nobody read (the monitor stopped early): not a leak of coloctl. */
 __attribute__((destructor)) static void drop_queue(void)
 {
-	while (q_head < q_tail)
-		free(queue[q_head++]);
+	int i;
+
+	for (i = 0; i < MAX_SOCKS; i++) {
+		cur = &socks[i];
+		while (cur->q_head < cur->q_tail)
+			free(cur->queue[cur->q_head++]);
+	}
+}
+
+__attribute__((constructor)) static void init_socks(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_SOCKS; i++)
+		socks[i].fd = socks[i].wfd = -1;
+	cur = &socks[0];
+}
+
+#define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
+
+/*
+ * Events are built for the sockets that joined the events group when the
+ * process first waits or sends anything after joining (a kernel request
+ * preset then changes its group before the agent reads it).
+ */
+static void build_pending(void)
+{
+	struct fsock *saved = cur;
+	int i;
+
+	for (i = 0; i < MAX_SOCKS; i++) {
+		if (socks[i].fd < 0 || !socks[i].joined_events ||
+		    socks[i].events_built)
+			continue;
+		cur = &socks[i];
+		build_events();
+		sync_ready(cur, false);
+	}
+	cur = saved;
+}
+
+/* A request that succeeded, as the kernel multicasts it. */
+static void multicast(uint8_t cmd, const struct group *g, uint64_t size)
+{
+	struct fsock *saved = cur;
+	int i;
+
+	for (i = 0; i < MAX_SOCKS; i++) {
+		size_t off = 0;
+		char *d;
+		bool cp = g->state == COLO_STATE_CHECKPOINT;
+
+		if (socks[i].fd < 0 || !socks[i].joined_events)
+			continue;
+		cur = &socks[i];
+		d = dgram_new();
+		put_step(d, &off, cmd, g->id, cmd == COLO_CMD_GROUP_DEL ? -1 :
+			 g->state, cp && g->step != 255 ? g->step : -1,
+			 cp || cmd == COLO_CMD_FAILOVER ? g->reason : -1,
+			 cmd == COLO_CMD_VMSTATE_SIZE ? (long long)size : -1,
+			 g->failed_over, NULL);
+		enqueue(d, off);
+		sync_ready(cur, false);
+	}
+	cur = saved;
 }
 
 int socket(int domain, int type, int protocol)
 {
-	int fd;
+	int fd, p[2], i;
 
-	if (domain != AF_NETLINK || protocol != NETLINK_GENERIC) {
+	if (domain != AF_NETLINK)
+		return REAL(socket)(domain, type, protocol);
+	if (protocol != NETLINK_GENERIC) {
 		errno = EAFNOSUPPORT;
 		return -1;
 	}
-	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		fake_fd = fd;
-		ext_ack = false;
-		q_head = q_tail = 0;
-		endless.nlmsg_type = 0;
-		joined_events = joined_ctrl = events_built = false;
-		if (!n_groups)
-			load_groups();
+	for (i = 0; i < MAX_SOCKS && socks[i].fd >= 0; i++)
+		;
+	if (i == MAX_SOCKS || pipe2(p, O_CLOEXEC)) {
+		errno = EMFILE;
+		return -1;
 	}
+	fd = p[0];
+	cur = &socks[i];
+	memset(cur, 0, sizeof(*cur));
+	cur->fd = fd;
+	cur->wfd = p[1];
+	if (!n_groups)
+		load_groups();
 	(void)type;
 	return fd;
 }
 
+int close(int fd)
+{
+	struct fsock *s = fsock_of(fd);
+
+	if (s) {
+		struct fsock *saved = cur;
+
+		cur = s;
+		while (cur->q_head < cur->q_tail)
+			free(cur->queue[cur->q_head++]);
+		cur = saved;
+		REAL(close)(s->wfd);
+		s->fd = s->wfd = -1;
+	}
+	return REAL(close)(fd);
+}
+
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	(void)addr;
-	(void)len;
-	return fd == fake_fd ? 0 : (errno = EBADF, -1);
+	if (!fsock_of(fd))
+		return REAL(bind)(fd, addr, len);
+	return 0;
 }
 
 int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
@@ -966,8 +1329,10 @@ int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 		.nl_pid = FAKE_PORTID,
 	};
 
-	if (fd != fake_fd || *len < sizeof(snl)) {
-		errno = EBADF;
+	if (!fsock_of(fd))
+		return REAL(getsockname)(fd, addr, len);
+	if (*len < sizeof(snl)) {
+		errno = EINVAL;
 		return -1;
 	}
 	memcpy(addr, &snl, sizeof(snl));
@@ -977,13 +1342,13 @@ int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
-	(void)len;
-	if (fd != fake_fd) {
-		errno = EBADF;
-		return -1;
-	}
+	struct fsock *s = fsock_of(fd);
+
+	if (!s)
+		return REAL(setsockopt)(fd, level, name, val, len);
+	cur = s;
 	if (level == SOL_NETLINK && name == NETLINK_EXT_ACK)
-		ext_ack = *(const int *)val;
+		cur->ext_ack = *(const int *)val;
 	if (level == SOL_NETLINK && name == NETLINK_ADD_MEMBERSHIP) {
 		unsigned int grp = *(const unsigned int *)val;
 
@@ -992,9 +1357,9 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 			return -1;
 		}
 		if (grp == FAKE_EVENTS_GRP)
-			joined_events = true;
+			cur->joined_events = true;
 		else if (grp == GENL_ID_CTRL)
-			joined_ctrl = true;
+			cur->joined_ctrl = true;
 		else {
 			errno = EINVAL;
 			return -1;
@@ -1007,14 +1372,12 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 	       const struct sockaddr *addr, socklen_t alen)
 {
 	const struct nlmsghdr *req = buf;
+	struct fsock *s = fsock_of(fd);
 
-	(void)flags;
-	(void)addr;
-	(void)alen;
-	if (fd != fake_fd) {
-		errno = EBADF;
-		return -1;
-	}
+	if (!s)
+		return REAL(sendto)(fd, buf, len, flags, addr, alen);
+	build_pending();
+	cur = s;
 	if (len < sizeof(*req) || req->nlmsg_len != len ||
 	    !(req->nlmsg_flags & NLM_F_REQUEST)) {
 		errno = EINVAL;
@@ -1026,32 +1389,105 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 		do_colo(req);
 	else
 		send_err(req, -ENOENT, NULL, -1, -1);
+	sync_ready(cur, false);
 	return (ssize_t)len;
+}
+
+/* Nothing queued on any socket that listens: what the test waits for. */
+static bool all_quiet(void)
+{
+	bool any = false;
+	int i;
+
+	for (i = 0; i < MAX_SOCKS; i++) {
+		if (socks[i].fd < 0 || !socks[i].joined_events)
+			continue;
+		any = true;
+		if (socks[i].q_head < socks[i].q_tail)
+			return false;
+	}
+	return any;
+}
+
+/*
+ * Waiting for ever with nothing queued: signal ourselves (selfint,
+ * selfterm), or let the next recvmsg() fail (recverr).
+ */
+static void before_wait(bool forever)
+{
+	int i;
+
+	build_pending();
+	if (!forever || !all_quiet())
+		return;
+	/* the next round of events, to the first listener (one round
+	 * changes groups once) */
+	for (i = 0; i < MAX_SOCKS; i++) {
+		struct fsock *saved = cur;
+		bool built;
+
+		if (socks[i].fd < 0 || !socks[i].joined_events)
+			continue;
+		cur = &socks[i];
+		built = build_round(idle_rounds + 1);
+		sync_ready(cur, false);
+		cur = saved;
+		if (built) {
+			idle_rounds++;
+			return;
+		}
+		break;
+	}
+	if (has_mode("recverr")) {
+		for (i = 0; i < MAX_SOCKS; i++)
+			if (socks[i].fd >= 0 && socks[i].joined_events)
+				sync_ready(&socks[i], true);
+	} else if (has_mode("selfint")) {
+		raise(SIGINT);
+	} else if (has_mode("selfterm")) {
+		raise(SIGTERM);
+	}
+}
+
+int poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	before_wait(timeout < 0);
+	return REAL(poll)(fds, n, timeout);
+}
+
+int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
+	  const sigset_t *mask)
+{
+	before_wait(!ts);
+	return REAL(ppoll)(fds, n, ts, mask);
 }
 
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	struct sockaddr_nl snl = { .nl_family = AF_NETLINK };
+	struct fsock *s = fsock_of(fd);
 	size_t len, n;
 
-	(void)flags;
-	if (fd == fake_fd && q_head == q_tail && endless.nlmsg_type) {
+	if (!s)
+		return REAL(recvmsg)(fd, msg, flags);
+	build_pending();
+	cur = s;
+	if (cur->q_head == cur->q_tail && cur->endless.nlmsg_type) {
 		size_t off = 0;
 		char *d = dgram_new();
-		struct nlmsghdr *nlh = put_msg(d, &off, &endless,
+		struct nlmsghdr *nlh = put_msg(d, &off, &cur->endless,
 					       COLO_CMD_GROUP_GET, NLM_F_MULTI);
 
 		put_group(nlh, &groups[n_groups - 1]);
-		q_head = q_tail = 0;
+		cur->q_head = cur->q_tail = 0;
 		enqueue(d, nlh->nlmsg_len);
 	}
-	if (fd == fake_fd && joined_events && !events_built)
-		build_events();
-	if (fd == fake_fd && q_head == q_tail && joined_events) {
+	if (cur->q_head == cur->q_tail && cur->joined_events) {
 		sigset_t none;
 
 		/* Nothing more: what a listener would wait for. */
 		if (has_mode("recverr")) {
+			sync_ready(cur, false);
 			errno = EIO;
 			return -1;
 		}
@@ -1064,23 +1500,25 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 		errno = EINTR;
 		return -1;
 	}
-	if (fd != fake_fd || q_head == q_tail) {
-		errno = fd != fake_fd ? EBADF : EAGAIN;	/* would block forever */
+	if (cur->q_head == cur->q_tail) {
+		errno = EAGAIN;		/* would block for ever */
 		return -1;
 	}
-	if (!queue_len[q_head]) {		/* events were lost */
-		q_head++;
+	if (!cur->queue_len[cur->q_head]) {	/* events were lost */
+		cur->q_head++;
+		sync_ready(cur, false);
 		errno = ENOBUFS;
 		return -1;
 	}
-	len = queue_len[q_head];
+	len = cur->queue_len[cur->q_head];
 	n = len < msg->msg_iov[0].iov_len ? len : msg->msg_iov[0].iov_len;
-	memcpy(msg->msg_iov[0].iov_base, queue[q_head], n);
+	memcpy(msg->msg_iov[0].iov_base, cur->queue[cur->q_head], n);
 	msg->msg_flags = n < len ? MSG_TRUNC : 0;
 	if (msg->msg_name && msg->msg_namelen >= sizeof(snl)) {
 		memcpy(msg->msg_name, &snl, sizeof(snl));
 		msg->msg_namelen = sizeof(snl);
 	}
-	free(queue[q_head++]);
+	free(cur->queue[cur->q_head++]);
+	sync_ready(cur, false);
 	return (ssize_t)n;
 }

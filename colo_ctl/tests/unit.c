@@ -24,6 +24,9 @@
 #include "../flow.c"
 #include "../checkpoint.c"
 #include "../monitor.c"
+#include "../protocol.c"
+#include "../xen.c"
+#include "../agent.c"
 
 static int failures, checks;
 
@@ -531,7 +534,8 @@ static void test_group_full(void)
 		  "group-limit 64Mb max-flows 65536 actions 2\n"
 		  "    primary 200 secondary 300 released 400 dropped 500 held 600 held_bytes 700\n"
 		  "    compared 800 miscompares 900 checkpoints 1000 timeouts 1100 flows 1200 "
-		  "secondary_held 1300 secondary_dropped 1400\n");
+		  "secondary_held 1300 secondary_dropped 1400 checkpoints_done 1500 "
+		  "failovers 1600\n");
 	pa.opts.json = true;
 	CHECK_STR(capture(print_to, &pa),
 		  "[{\"group\":1,\"state\":\"comparing\",\"timeout_ms\":3000,"
@@ -541,7 +545,8 @@ static void test_group_full(void)
 		  "\"held_packets\":600,\"held_bytes\":700,\"compared\":800,"
 		  "\"miscompares\":900,\"checkpoints\":1000,\"timeouts\":1100,"
 		  "\"flows\":1200,\"secondary_held\":1300,"
-		  "\"secondary_dropped\":1400}}]\n");
+		  "\"secondary_dropped\":1400,\"checkpoints_done\":1500,"
+		  "\"failovers\":1600}}]\n");
 
 	/* odd limits print exactly; only the new counters: one line */
 	nlh = group_msg_full(&m);
@@ -550,8 +555,8 @@ static void test_group_full(void)
 	attr = find_attr(nlh, COLO_A_GROUP_GROUP_LIMIT);
 	*(uint32_t *)mnl_attr_get_payload(attr) = UINT32_MAX;
 	attr = find_attr(nlh, COLO_A_GROUP_STATS);
-	/* the last 7 counters first: only the new ones are left */
-	attr->nla_len = (uint16_t)(sizeof(*attr) + 12 * 7);
+	/* the last 9 counters first: only the newer ones are left */
+	attr->nla_len = (uint16_t)(sizeof(*attr) + 12 * 9);
 	nlh->nlmsg_len = (uint32_t)((char *)attr - (char *)nlh) + attr->nla_len;
 	list.n = 0;
 	CHECK(group_cb(nlh, &list) == 0);
@@ -560,7 +565,8 @@ static void test_group_full(void)
 		  "group 1 state comparing timeout 3000ms scan 100ms flow-limit 100000b "
 		  "group-limit 4294967295b max-flows 65536 actions 2\n"
 		  "    compared 800 miscompares 900 checkpoints 1000 timeouts 1100 "
-		  "flows 1200 secondary_held 1300 secondary_dropped 1400\n");
+		  "flows 1200 secondary_held 1300 secondary_dropped 1400 "
+		  "checkpoints_done 1500 failovers 1600\n");
 	free(list.v);
 
 	/* new attributes with wrong types */
@@ -1123,7 +1129,7 @@ static void test_flow_dump(void)
 /* ---- checkpoint ---- */
 
 static const struct checkpoint_step test_steps[] = {
-	{ "done", COLO_CMD_CHECKPOINT_DONE, 0, NULL, "finish" },
+	{ "done", STEP_DONE, 0, NULL, "finish" },
 	{ "vmstate-send", 20, 0, NULL, "send" },
 	{ "vmstate-size", 21, 99, "BYTES", "size" },
 };
@@ -1152,16 +1158,53 @@ static void test_checkpoint(void)
 	/* the real table */
 	CHECK(checkpoint_parse(2, (char *[]){ "1", "done" }, checkpoint_steps,
 			       ARRAY_SIZE(checkpoint_steps), &c) == 0 &&
-	      c.id == 1 && c.step->cmd == COLO_CMD_CHECKPOINT_DONE);
+	      c.id == 1 && c.step->msg == STEP_DONE);
 	CHECK(checkpoint_parse(2, (char *[]){ "4294967295", "d" },
 			       checkpoint_steps, ARRAY_SIZE(checkpoint_steps),
 			       &c) == 0 && c.id == UINT32_MAX);
+	{
+		static const char *const names[] = {
+			"ready", "request", "reply", "vmstate-send",
+			"vmstate-size", "vmstate-received", "vmstate-loaded",
+		};
+		int i;
 
-	/* a table with more steps, as the protocol will have */
+		for (i = 0; i <= COLO_MSG_MAX; i++) {
+			char *argv[] = { "3", (char *)names[i], "77" };
+
+			CHECK(checkpoint_parse(i == COLO_MSG_VMSTATE_SIZE ? 3 : 2,
+					       argv, checkpoint_steps,
+					       ARRAY_SIZE(checkpoint_steps),
+					       &c) == 0 && c.step->msg == i);
+			CHECK(colo_msg_cmd((uint8_t)i) != COLO_CMD_UNSPEC &&
+			      colo_cmd_msg(colo_msg_cmd((uint8_t)i)) == i);
+		}
+		CHECK(c.step->arg_attr == 0);
+		CHECK(checkpoint_parse(3, (char *[]){ "3", "vmstate-size", "2k" },
+				       checkpoint_steps,
+				       ARRAY_SIZE(checkpoint_steps), &c) == 0 &&
+		      c.arg == 2048 &&
+		      c.step->arg_attr == COLO_A_GROUP_VMSTATE_SIZE);
+		/* "re" is request, reply or ...: ambiguous; "rea" is ready */
+		quiet(true);
+		CHECK(checkpoint_parse(2, (char *[]){ "3", "re" },
+				       checkpoint_steps,
+				       ARRAY_SIZE(checkpoint_steps), &c) ==
+		      EXIT_USAGE);
+		quiet(false);
+		CHECK(checkpoint_parse(2, (char *[]){ "3", "rea" },
+				       checkpoint_steps,
+				       ARRAY_SIZE(checkpoint_steps), &c) == 0 &&
+		      c.step->msg == COLO_MSG_CHECKPOINT_READY);
+		CHECK(colo_cmd_msg(COLO_CMD_FAILOVER) < 0 &&
+		      colo_cmd_msg(COLO_CMD_CHECKPOINT_DONE) < 0);
+	}
+
+	/* a table with more steps, with an argument */
 	CHECK(cp(&c, 2, (char *[]){ "5", "vmstate-send" }) == 0 &&
-	      c.step->cmd == 20 && c.id == 5);
+	      c.step->msg == 20 && c.id == 5);
 	CHECK(cp(&c, 3, (char *[]){ "5", "vmstate-size", "4m" }) == 0 &&
-	      c.step->cmd == 21 && c.arg == 4 << 20);
+	      c.step->msg == 21 && c.arg == 4 << 20);
 	CHECK(cp(&c, 3, (char *[]){ "5", "vmstate-size",
 				    "18446744073709551615" }) == 0 &&
 	      c.arg == UINT64_MAX);
@@ -1184,11 +1227,13 @@ static void test_checkpoint(void)
 
 	CHECK_STR(capture(usage_steps, NULL),
 		  "Usage: coloctl checkpoint ID STEP\n"
+		  "       coloctl failover ID\n"
 		  "where  ID := 1-4294967295\n"
 		  "       STEP := { done | vmstate-send | vmstate-size BYTES }\n"
-		  "  done       finish\n"
-		  "  vmstate-send send\n"
-		  "  vmstate-size size\n");
+		  "  done             finish\n"
+		  "  vmstate-send     send\n"
+		  "  vmstate-size     size\n"
+		  "Steps out of order are refused (\"unexpected X, expected Y\").\n");
 }
 
 /* ---- events ---- */
@@ -1267,11 +1312,11 @@ static void test_events(void)
 	{
 		static const char *const want[] = {
 			"none", "miscompare", "timeout", "memory", "flow-limit",
-			"unknown(5)",
+			"manual", "stalled", "unknown(7)",
 		};
 		int r;
 
-		for (r = 0; r <= 5; r++) {
+		for (r = 0; r <= 7; r++) {
 			char line[128];
 
 			nlh = event(&m, COLO_CMD_CHECKPOINT_REQUEST, 3, r);
@@ -1307,7 +1352,7 @@ static void test_events(void)
 	put_test_flow(nlh, 0x0806, 0, 0, 0, 0, 0, 0);
 	CHECK(colo_event_parse(nlh, &ev) == 0);
 	CHECK_STR(ev_text(&ev, false),
-		  "event 1 group 9 reason timeout flow ether 0x0806\n");
+		  "group-new group 9 reason timeout flow ether 0x0806\n");
 	CHECK_STR(colo_event_name(COLO_CMD_CHECKPOINT_REQUEST, buf,
 				  sizeof(buf)), "checkpoint-request");
 	CHECK_STR(colo_event_name(0, buf, sizeof(buf)), "unknown(0)");
@@ -1364,6 +1409,357 @@ static void test_events(void)
 	CHECK(!family_deleted(&mon, nlh));
 	nlh->nlmsg_len = MNL_NLMSG_HDRLEN;
 	CHECK(!family_deleted(&mon, nlh));
+}
+
+/* Every event of the protocol, text and JSON. */
+static void test_events_protocol(void)
+{
+	struct colo_event ev;
+	struct nlmsghdr *nlh;
+	union msgbuf m;
+	char buf[32];
+	int i;
+
+	for (i = 0; i <= COLO_MSG_MAX; i++) {
+		char line[256];
+		const char *name = colo_msg_name((uint8_t)i, buf, sizeof(buf));
+
+		nlh = event(&m, colo_msg_cmd((uint8_t)i), 4, -1);
+		mnl_attr_put_u8(nlh, COLO_A_GROUP_STATE, COLO_STATE_CHECKPOINT);
+		mnl_attr_put_u8(nlh, COLO_A_GROUP_STEP, (uint8_t)i);
+		CHECK(colo_event_parse(nlh, &ev) == 0 && ev.has_state &&
+		      ev.has_step && ev.step == i && !ev.has_size);
+		snprintf(line, sizeof(line),
+			 "%s group 4 state checkpoint step %s\n", name, name);
+		CHECK_STR(ev_text(&ev, false), line);
+		snprintf(line, sizeof(line),
+			 "{\"event\":\"%s\",\"group\":4,\"state\":\"checkpoint\","
+			 "\"step\":\"%s\"}\n", name, name);
+		CHECK_STR(ev_text(&ev, true), line);
+	}
+	CHECK_STR(colo_msg_name(7, buf, sizeof(buf)), "unknown(7)");
+
+	/* vmstate-size carries the size, u64 */
+	nlh = event(&m, COLO_CMD_VMSTATE_SIZE, 4, COLO_REASON_TIMEOUT);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_STATE, COLO_STATE_CHECKPOINT);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_STEP, COLO_MSG_VMSTATE_SIZE);
+	mnl_attr_put_u64(nlh, COLO_A_GROUP_VMSTATE_SIZE, UINT64_MAX);
+	CHECK(colo_event_parse(nlh, &ev) == 0 && ev.has_size &&
+	      ev.vmstate_size == UINT64_MAX);
+	CHECK_STR(ev_text(&ev, false),
+		  "vmstate-size group 4 state checkpoint step vmstate-size "
+		  "reason timeout size 18446744073709551615\n");
+	CHECK_STR(ev_text(&ev, true),
+		  "{\"event\":\"vmstate-size\",\"group\":4,\"state\":\"checkpoint\","
+		  "\"step\":\"vmstate-size\",\"reason\":\"timeout\","
+		  "\"vmstate_size\":18446744073709551615}\n");
+	nlh = event(&m, COLO_CMD_VMSTATE_SIZE, 4, -1);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_VMSTATE_SIZE, 1);	/* u64 wanted */
+	CHECK(colo_event_parse(nlh, &ev) == -EBADMSG);
+
+	/* failover: reason and flag */
+	nlh = event(&m, COLO_CMD_FAILOVER, 5, COLO_REASON_STALLED);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_STATE, COLO_STATE_PASSTHROUGH);
+	mnl_attr_put(nlh, COLO_A_GROUP_FAILED_OVER, 0, NULL);
+	CHECK(colo_event_parse(nlh, &ev) == 0 && ev.failed_over);
+	CHECK_STR(ev_text(&ev, false),
+		  "failover group 5 state passthrough reason stalled failed-over\n");
+	CHECK_STR(ev_text(&ev, true),
+		  "{\"event\":\"failover\",\"group\":5,\"state\":\"passthrough\","
+		  "\"reason\":\"stalled\",\"failed_over\":true}\n");
+	nlh = event(&m, COLO_CMD_FAILOVER, 5, COLO_REASON_MANUAL);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_FAILED_OVER, 1);	/* flag wanted */
+	CHECK(colo_event_parse(nlh, &ev) == -EBADMSG);
+
+	/* group events */
+	nlh = event(&m, COLO_CMD_GROUP_SET, 6, -1);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_STATE, COLO_STATE_COMPARING);
+	CHECK(colo_event_parse(nlh, &ev) == 0);
+	CHECK_STR(ev_text(&ev, false), "group-set group 6 state comparing\n");
+	nlh = event(&m, COLO_CMD_GROUP_DEL, 6, -1);
+	CHECK(colo_event_parse(nlh, &ev) == 0);
+	CHECK_STR(ev_text(&ev, true), "{\"event\":\"group-del\",\"group\":6}\n");
+	/* values of a newer kernel */
+	nlh = event(&m, COLO_CMD_CHECKPOINT_REPLY, 6, 40);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_STATE, 9);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_STEP, 8);
+	CHECK(colo_event_parse(nlh, &ev) == 0);
+	CHECK_STR(ev_text(&ev, false),
+		  "checkpoint-reply group 6 state unknown(9) step unknown(8) reason unknown(40)\n");
+	/* every known event needs a group */
+	for (i = COLO_CMD_GROUP_NEW; i <= COLO_CMD_MAX; i++) {
+		if (i == COLO_CMD_GROUP_GET || i == COLO_CMD_FLOW_GET ||
+		    i == COLO_CMD_CHECKPOINT_DONE)
+			continue;
+		nlh = event(&m, (uint8_t)i, 0, -1);
+		CHECK(colo_event_parse(nlh, &ev) == -EBADMSG);
+	}
+}
+
+/* ---- the protocol walk ---- */
+
+static void test_protocol(void)
+{
+	struct colo_group_status st = { 0 };
+	struct nlmsghdr *nlh;
+	union msgbuf m;
+
+	st.state = COLO_STATE_PASSTHROUGH;
+	CHECK(colo_next_msg(&st) == -1);
+	st.state = COLO_STATE_COMPARING;
+	CHECK(colo_next_msg(&st) == COLO_MSG_CHECKPOINT_REQUEST);
+	st.state = COLO_STATE_CHECKPOINT;
+	CHECK(colo_next_msg(&st) == COLO_MSG_CHECKPOINT_REPLY);	/* no step */
+	st.has_step = true;
+	st.step = COLO_MSG_CHECKPOINT_REQUEST;
+	CHECK(colo_next_msg(&st) == COLO_MSG_CHECKPOINT_REPLY);
+	st.step = COLO_MSG_VMSTATE_SEND;
+	CHECK(colo_next_msg(&st) == COLO_MSG_VMSTATE_SIZE);
+	st.step = COLO_MSG_VMSTATE_RECEIVED;
+	CHECK(colo_next_msg(&st) == COLO_MSG_VMSTATE_LOADED);
+	st.step = COLO_MSG_VMSTATE_LOADED;
+	CHECK(colo_next_msg(&st) == -1);
+	st.step = 200;
+	CHECK(colo_next_msg(&st) == -1);
+	st.state = 9;
+	CHECK(colo_next_msg(&st) == -1);
+
+	/* GROUP_GET of a protocol kernel */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_GROUP_GET);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_ID, 3);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_STATE, COLO_STATE_CHECKPOINT);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_STEP, COLO_MSG_VMSTATE_SEND);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_REASON, COLO_REASON_MEMORY);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_CKPT_TIMEOUT_MS, 1234);
+	mnl_attr_put(nlh, COLO_A_GROUP_FAILED_OVER, 0, NULL);
+	CHECK(colo_group_status_parse(nlh, &st) == 0 && st.id == 3 &&
+	      st.state == COLO_STATE_CHECKPOINT && st.has_step &&
+	      st.step == COLO_MSG_VMSTATE_SEND && st.has_reason &&
+	      st.reason == COLO_REASON_MEMORY && st.failed_over &&
+	      st.ckpt_timeout_ms == 1234);
+	nlh = msg_start(&m, FAMILY, COLO_CMD_GROUP_GET);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_ID, 3);
+	CHECK(colo_group_status_parse(nlh, &st) == -EBADMSG);	/* no state */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_GROUP_GET);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_STATE, 1);
+	CHECK(colo_group_status_parse(nlh, &st) == -EBADMSG);	/* no id */
+	nlh = msg_start(&m, FAMILY, COLO_CMD_GROUP_GET);
+	mnl_attr_put_u32(nlh, COLO_A_GROUP_ID, 3);
+	mnl_attr_put_u8(nlh, COLO_A_GROUP_STATE, 1);
+	mnl_attr_put_u16(nlh, COLO_A_GROUP_CKPT_TIMEOUT_MS, 1);
+	CHECK(colo_group_status_parse(nlh, &st) == -EBADMSG);
+}
+
+/* ---- xen framing ---- */
+
+struct xen_seen {
+	int n;
+	char last[XEN_MSG_MAX + 1];
+	size_t last_len;
+	int stop_at;		/* return -EPIPE at this message (1-based) */
+};
+
+static int xen_cb(const char *msg, size_t len, void *data)
+{
+	struct xen_seen *x = data;
+
+	x->n++;
+	memcpy(x->last, msg, len + 1);	/* the reader NUL-terminates */
+	x->last_len = len;
+	return x->n == x->stop_at ? -EPIPE : 0;
+}
+
+static void test_xen(void)
+{
+	struct xen_reader r;
+	struct xen_seen x = { 0 };
+	uint8_t frame[XEN_MSG_MAX + 8], big[3 * (XEN_MSG_MAX + 4)];
+	char buf[16], name[XEN_MSG_MAX + 1];
+	size_t n, i, off;
+
+	/* framing */
+	n = xen_frame(XEN_DO_CKPT, frame, sizeof(frame));
+	CHECK(n == 4 + 13 && !memcmp(frame, "\0\0\0\x0d" "DO_CHECKPOINT", n));
+	CHECK(xen_frame("abc", frame, 6) == 0);		/* does not fit */
+	CHECK(xen_frame("abc", frame, 7) == 7);
+	memset(big, 'x', sizeof(big));
+	big[XEN_MSG_MAX + 1] = '\0';
+	CHECK(xen_frame((char *)big, frame, sizeof(frame)) == 0); /* too long */
+	memcpy(name, big, XEN_MSG_MAX);
+	name[XEN_MSG_MAX] = '\0';
+	CHECK(xen_frame(name, frame, sizeof(frame)) == XEN_MSG_MAX + 4);
+
+	/* whole messages, one byte at a time, several in one read */
+	xen_reader_init(&r);
+	n = xen_frame(XEN_PROXY_INIT, frame, sizeof(frame));
+	CHECK(xen_reader_feed(&r, frame, n, xen_cb, &x) == 0 && x.n == 1 &&
+	      xen_msg_kind(x.last, x.last_len) == XEN_MSG_PROXY_INIT);
+	for (i = 0; i < n; i++)
+		CHECK(xen_reader_feed(&r, frame + i, 1, xen_cb, &x) == 0);
+	CHECK(x.n == 2 && !strcmp(x.last, XEN_PROXY_INIT));
+	off = 0;
+	for (i = 0; i < 3; i++)
+		off += xen_frame(i == 1 ? "" : XEN_CKPT, big + off,
+				 sizeof(big) - off);
+	CHECK(xen_reader_feed(&r, big, off, xen_cb, &x) == 0 && x.n == 5 &&
+	      xen_msg_kind(x.last, x.last_len) == XEN_MSG_CHECKPOINT);
+	CHECK(xen_reader_feed(&r, big, 0, xen_cb, &x) == 0 && x.n == 5);
+	/* the callback stops the feed */
+	x.stop_at = 6;
+	CHECK(xen_reader_feed(&r, big, off, xen_cb, &x) == -EPIPE && x.n == 6);
+	x.stop_at = 0;
+
+	/* the longest message, and one byte more */
+	xen_reader_init(&r);
+	memset(big, 'A', sizeof(big));
+	big[0] = 0; big[1] = 0;
+	big[2] = XEN_MSG_MAX >> 8; big[3] = XEN_MSG_MAX & 0xff;
+	CHECK(xen_reader_feed(&r, big, XEN_MSG_MAX + 4, xen_cb, &x) == 0 &&
+	      x.n == 7 && x.last_len == XEN_MSG_MAX);
+	big[3]++;
+	CHECK(xen_reader_feed(&r, big, 4, xen_cb, &x) == -EMSGSIZE && x.n == 7);
+	xen_reader_init(&r);
+	CHECK(xen_reader_feed(&r, "\xff\xff\xff\xff", 4, xen_cb, &x) ==
+	      -EMSGSIZE);
+	/* a truncated stream: nothing yet */
+	xen_reader_init(&r);
+	CHECK(xen_reader_feed(&r, "\0\0\0\x0f" "COLO_", 9, xen_cb, &x) == 0 &&
+	      x.n == 7);
+
+	/* kinds: exact, with one NUL, not a prefix or a longer string */
+	CHECK(xen_msg_kind("COLO_CHECKPOINT", 15) == XEN_MSG_CHECKPOINT);
+	CHECK(xen_msg_kind("COLO_CHECKPOINT\0", 16) == XEN_MSG_CHECKPOINT);
+	CHECK(xen_msg_kind("COLO_CHECKPOINT\0\0", 17) == XEN_MSG_UNKNOWN);
+	CHECK(xen_msg_kind("COLO_CHECKPOIN", 14) == XEN_MSG_UNKNOWN);
+	CHECK(xen_msg_kind("COLO_CHECKPOINTS", 16) == XEN_MSG_UNKNOWN);
+	CHECK(xen_msg_kind("colo_checkpoint", 15) == XEN_MSG_UNKNOWN);
+	CHECK(xen_msg_kind("", 0) == XEN_MSG_UNKNOWN);
+	CHECK(xen_msg_kind(XEN_DO_CKPT, 13) == XEN_MSG_UNKNOWN);	/* ours */
+
+	/* logs */
+	CHECK_STR(xen_printable("a\nb\x7f\xff" "c", 6, buf, sizeof(buf)),
+		  "a?b??c");
+	CHECK_STR(xen_printable("0123456789abcdefXYZ", 19, buf, sizeof(buf)),
+		  "0123456789abcde");
+	CHECK_STR(xen_printable("x", 1, buf, 0), "");
+
+	/* fuzz: random streams never overrun, never crash */
+	{
+		uint64_t seed = 12345;
+		int round;
+
+		for (round = 0; round < 20000; round++) {
+			uint8_t junk[64];
+			size_t len;
+
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			len = (size_t)(seed >> 58);
+			for (i = 0; i < len; i++) {
+				seed = seed * 6364136223846793005ULL + 1;
+				junk[i] = (uint8_t)(seed >> 56);
+				if (i < 2 && (seed >> 40 & 1))
+					junk[i] = 0;	/* plausible lengths */
+			}
+			if (xen_reader_feed(&r, junk, len, xen_cb, &x))
+				xen_reader_init(&r);
+		}
+	}
+}
+
+/* ---- the agent's command line and CMD output ---- */
+
+static int agent_args(struct agent *a, int argc, char **argv)
+{
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	quiet(true);
+	ret = agent_parse(argc, argv, a);
+	quiet(false);
+	return ret;
+}
+
+static uint64_t size_of(const char *out)
+{
+	struct agent a = { .id = 1 };
+	uint64_t v;
+
+	snprintf(a.out, sizeof(a.out), "%s", out);
+	a.out_len = strlen(a.out);
+	quiet(true);
+	v = cmd_size(&a);
+	quiet(false);
+	return v;
+}
+
+static void test_agent(void)
+{
+	struct agent a;
+
+	CHECK(agent_args(&a, 3, (char *[]){ "7", "--exec", "true", NULL }) == 0 &&
+	      a.id == 7 && !strcmp(a.cmd, "true") && !a.xen_path &&
+	      a.on_failure == FAIL_FAILOVER && !a.exec_timeout_ms &&
+	      !a.interval_ms && !a.no_ready);
+	CHECK(agent_args(&a, 9, (char *[]){ "7", "--exec=x y", "--exec-timeout",
+			 "1500", "--on-failure", "retry:3",
+			 "--checkpoint-interval=100", "--no-ready", "--exec=z",
+			 NULL }) == 0 &&
+	      !strcmp(a.cmd, "z") && a.exec_timeout_ms == 1500 &&
+	      a.on_failure == FAIL_RETRY && a.retries == 3 &&
+	      a.interval_ms == 100 && a.no_ready);
+	CHECK(agent_args(&a, 5, (char *[]){ "1", "--exec", "x", "--on-failure",
+			 "retry", NULL }) == 0 && a.retries == 1);
+	CHECK(agent_args(&a, 5, (char *[]){ "1", "--exec", "x", "--on-failure",
+			 "failover", NULL }) == 0 &&
+	      a.on_failure == FAIL_FAILOVER);
+	CHECK(agent_args(&a, 3, (char *[]){ "1", "--xen-notify", "/run/x",
+			 NULL }) == 0 && !strcmp(a.xen_path, "/run/x"));
+	/* usage errors */
+	CHECK(agent_args(&a, 1, (char *[]){ "1", NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 0, (char *[]){ NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 2, (char *[]){ "--exec", "x", NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 3, (char *[]){ "0", "--exec", "x", NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 5, (char *[]){ "1", "--exec", "x", "--xen-notify",
+			 "p", NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 5, (char *[]){ "1", "--xen-notify", "p",
+			 "--exec-timeout", "5", NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 5, (char *[]){ "1", "--xen-notify", "p",
+			 "--on-failure", "retry", NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 3, (char *[]){ "1", "--xen-notify", "", NULL }) ==
+	      EXIT_USAGE);
+	CHECK(agent_args(&a, 2, (char *[]){ "1", "--exec", NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 4, (char *[]){ "1", "--exec", "x", "extra",
+			 NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 4, (char *[]){ "1", "--exec", "x", "--bogus",
+			 NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 5, (char *[]){ "1", "--exec", "x",
+			 "--exec-timeout", "0", NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 5, (char *[]){ "1", "--exec", "x",
+			 "--exec-timeout", "3600001", NULL }) == EXIT_USAGE);
+	CHECK(agent_args(&a, 5, (char *[]){ "1", "--exec", "x",
+			 "--checkpoint-interval", "1s", NULL }) == EXIT_USAGE);
+	{
+		static const char *const bad[] = {
+			"retry:", "retry:0", "retry:101", "retry:-1", "retryx",
+			"retry:1x", "fail", "", "Retry",
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(bad); i++)
+			CHECK(agent_args(&a, 5, (char *[]){ "1", "--exec", "x",
+					 "--on-failure", (char *)bad[i],
+					 NULL }) == EXIT_USAGE);
+	}
+
+	/* CMD's first output line is the vmstate size */
+	CHECK(size_of("") == 0);
+	CHECK(size_of("12345\n") == 12345);
+	CHECK(size_of("  4k \r\nlog line\n") == 4096);
+	CHECK(size_of("18446744073709551615") == UINT64_MAX);
+	CHECK(size_of("18446744073709551616") == 0);	/* warned */
+	CHECK(size_of("saved 100 bytes\n") == 0);	/* warned */
+	CHECK(size_of("\n42\n") == 0);		/* the first line only */
+	CHECK(size_of("-1") == 0);
 }
 
 /* ---- errors ---- */
@@ -1748,6 +2144,10 @@ int main(void)
 	test_flow_dump();
 	test_checkpoint();
 	test_events();
+	test_events_protocol();
+	test_protocol();
+	test_xen();
+	test_agent();
 	test_errors();
 	test_fuzz();
 	test_kernel();
