@@ -218,9 +218,12 @@ t "secondary host: group $GROUP" n shost "$COLOCTL" group add "$GROUP"
 # The group here stays in passthrough: model that ordering by delaying the
 # PVM's packets on their way to the client, on the primary host (netem on
 # the PVM's own device would hold its TCP back through TSQ, and the two
-# stacks would drift apart).
-t "the PVM's packets reach the client 100 ms late (the comparator's ordering)" \
-	tc -n phost qdisc add dev p-cli root netem delay 100ms
+# stacks would drift apart).  The delay must exceed how far the SVM lags
+# behind the PVM: under TCG on a loaded host (the kernel matrix runs) that
+# went past 100 ms and one SVM socket stayed in FIN-WAIT-1.
+DELAY=${REWRITE_CLIENT_DELAY_MS:-300}ms
+t "the PVM's packets reach the client $DELAY late (the comparator's ordering)" \
+	tc -n phost qdisc add dev p-cli root netem delay "$DELAY"
 
 # ---- without the rewriter: the SVM's side never comes up ----------------
 start_servers 7009
@@ -439,12 +442,12 @@ EOF
 wire_setup() {
 	n client ethtool -K c-eth tx off >/dev/null &&
 	n svm ethtool -K svm-eth tx off >/dev/null &&
-	tc -n phost qdisc change dev p-cli root netem delay 100ms loss 3%
+	tc -n phost qdisc change dev p-cli root netem delay "$DELAY" loss 3%
 }
 wire_restore() {
 	n client ethtool -K c-eth tx on >/dev/null &&
 	n svm ethtool -K svm-eth tx on >/dev/null &&
-	tc -n phost qdisc change dev p-cli root netem delay 100ms
+	tc -n phost qdisc change dev p-cli root netem delay "$DELAY"
 }
 t "no checksum offload on the client and the SVM, 3% loss on the PVM's output" wire_setup
 start_servers 7007 262144

@@ -105,7 +105,7 @@ check "rmmod colo_compare with $NHELD held" rmmod colo_compare
 check "rmmod released every held answer: the client gets each once" got_held b
 check "the client received exactly $NHELD frames" \
 	eval 'cli_rx && expect $((CLI_RX - RX0)) -eq $NHELD'
-check "insmod colo_compare again" insmod "$TOP/colo_compare.ko"
+check "insmod colo_compare again" insmod "${COLO_KO:-$TOP/colo_compare.ko}"
 
 # ---- device removal ---------------------------------------------------------------
 

@@ -47,7 +47,7 @@ t_done() {
 
 # wait_for SECONDS CMD... : poll CMD every 0.1 s until it succeeds.
 wait_for() {
-	local deadline=$((SECONDS + $1))
+	local deadline=$((SECONDS + $1 * ${COLO_WAIT_SCALE:-1}))
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ $SECONDS -ge $deadline ] && return 1

@@ -9,6 +9,14 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
 export COLOCTL=${COLOCTL:-$TOP/colo_ctl/coloctl}
 export TC_LIB_DIR=$TOP/tools/tc
+# the module to load; tools/debug-kernel/check.sh points it at the debug build.
+# The Makefile builds the default (6.1) kernel's in the tree, any other's in
+# build/KERNELRELEASE/.
+if [ -z "${COLO_KO:-}" ]; then
+	COLO_KO=$TOP/build/$(uname -r)/colo_compare.ko
+	[ -f "$COLO_KO" ] || COLO_KO=$TOP/colo_compare.ko
+fi
+export COLO_KO
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-900}
 
 declare -A SUITES=(
@@ -19,16 +27,22 @@ declare -A SUITES=(
 	[tcp]="selftests/colo_tcp.sh"
 	[teardown]="selftests/colo_teardown.sh"
 	[rewrite]="selftests/colo_rewrite.sh"
+	[replay]="selftests/colo_replay.sh"
 	[genl]="selftests/genl/colo_genl_test"
 	[proto]="selftests/genl/colo_proto_test"
+	[agent]="selftests/colo_agent.sh exec"
+	[agent-xen]="selftests/colo_agent.sh xen"
+	[ynl]="selftests/colo_ynl.sh"
+	[hostile]="selftests/hostile/colo_hostile"
+	[stress]="selftests/colo_stress.sh"
 	[tdc]="selftests/tdc/run.sh"
 	[unload]="rmmod colo_compare"
 )
-ORDER="install passthrough compare tcp limits teardown rewrite genl proto tdc unload"
+ORDER="install passthrough compare tcp limits teardown rewrite genl proto agent agent-xen ynl hostile tdc stress replay unload"
 [ $# -gt 0 ] && ORDER="$*"
 
 ensure_loaded() {
-	grep -q '^colo_compare ' /proc/modules || insmod "$TOP/colo_compare.ko"
+	grep -q '^colo_compare ' /proc/modules || insmod "$COLO_KO"
 }
 
 echo "TAP version 13"

@@ -9,8 +9,8 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ -z "${COLO_IN_VM:-}" ]; then
 	cd "$TOP" || exit 1
-	KVER=${1:-${KVER:-}}
-	[ -n "$KVER" ] || KVER=$(ls /boot/vmlinuz-6.1.*-amd64 | sed 's|/boot/vmlinuz-||' | sort -V | tail -n 1)
+	# a release or a series (6.1, 6.12, 6.12-rt); default 6.1
+	KVER=$(bash tools/kver.sh "${1:-${KVER:-6.1}}") || exit 1
 	echo "demo: building for $KVER"
 	make -s module KERNELRELEASE="$KVER" && make -s -C colo_ctl && make -s -C tools/tc || exit 1
 	echo "demo: booting the test VM (Debian $KVER under qemu)"
@@ -24,7 +24,11 @@ export TC_LIB_DIR=$TOP/tools/tc
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
 
-insmod "$TOP/colo_compare.ko" || exit 1
+# the Makefile builds the default (6.1) kernel's module in the tree, others'
+# in build/KERNELRELEASE/
+KO=$TOP/build/$(uname -r)/colo_compare.ko
+[ -f "$KO" ] || KO=$TOP/colo_compare.ko
+insmod "$KO" || exit 1
 trap topo_teardown EXIT
 topo_setup || exit 1
 

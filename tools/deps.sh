@@ -12,7 +12,8 @@
 # /boot/vmlinuz-ABI and /lib/modules/ABI exist for the test VM (tools/vm/run).
 # --kver KVER additionally ensures linux-image-KVER and linux-headers-KVER
 # (e.g. --kver 6.12.117+deb12-amd64); --kver 6.12 means the newest ABI of the
-# installed 6.12 headers (linux-headers-6.12-amd64), like the 6.1 default.
+# installed 6.12 headers (linux-headers-6.12-amd64), like the 6.1 default, and
+# --kver 6.12-rt the same for PREEMPT_RT (linux-headers-6.12-rt-amd64).
 set -euo pipefail
 
 PKGS=(
@@ -22,9 +23,13 @@ PKGS=(
 	linux-headers-6.12-amd64   # 6.12 headers (pulls the matching image)
 	# static checks: sparse; linux-source-6.1 ships checkpatch.pl, kselftest and tdc
 	sparse linux-source-6.1 xz-utils
+	# linux-source-6.12 ships the YNL netlink tools (spec check, VM test)
+	linux-source-6.12 python3-jsonschema
 	# tests: test VM and the tools used inside it
 	qemu-system-x86 busybox-static cpio kmod zstd python3 python3-yaml
 	iproute2 procps socat ethtool
+	# fuzzing parse.c/compare.c (tools/fuzz): clang with libFuzzer
+	clang-14 libclang-rt-14-dev
 )
 
 usage() {
@@ -33,7 +38,8 @@ usage: tools/deps.sh [--kver KVER]... [--dry-run]
   Installs (apt-get) the Debian packages colo_compare needs, plus the 6.1 kernel
   image matching the newest installed 6.1 headers (for the test VM).
   --kver KVER   also ensure linux-image-KVER and linux-headers-KVER; a series
-                (--kver 6.12) means the newest ABI of its installed headers
+                (--kver 6.12, --kver 6.12-rt) means the newest ABI of its
+                installed headers (installing the headers meta-package if none)
   --dry-run     only print what would be installed
 EOT
 	exit "${1:-0}"
@@ -101,10 +107,15 @@ mapfile -t need < <(missing "${PKGS[@]}")
 apt_install "${need[@]}"
 
 # 2. the 6.1 image whose ABI matches the newest installed 6.1 headers
-newest_abi() { # SERIES (e.g. 6.1) -> newest installed headers ABI, e.g. 6.1.0-56-amd64
-	local d
-	for d in "/usr/src/linux-headers-$1".*-amd64; do
-		if [ -d "$d" ]; then echo "${d#/usr/src/linux-headers-}"; fi
+newest_abi() { # SERIES[-FLAVOUR] (6.1, 6.12-rt) -> newest installed headers ABI, e.g. 6.1.0-56-amd64
+	local s=${1%%-*} f='' d a
+	[[ $1 != *-* ]] || f=-${1#*-}
+	for d in "/usr/src/linux-headers-$s".*"$f-amd64"; do
+		[ -d "$d" ] || continue
+		a=${d#/usr/src/linux-headers-}
+		# a plain series is the standard flavour only: not -rt, not -cloud
+		if [ -z "$f" ]; then case $a in *-rt-amd64|*-cloud-amd64) continue ;; esac; fi
+		echo "$a"
 	done | sort -V | tail -n 1
 }
 newest_61_abi() { newest_abi 6.1; }
@@ -120,8 +131,8 @@ fi
 KPKGS=("linux-image-$ABI")
 for i in "${!EXTRA_KVERS[@]}"; do
 	k=${EXTRA_KVERS[$i]}
-	# a series (6.12) means the newest ABI of its headers meta-package
-	if [[ $k =~ ^[0-9]+\.[0-9]+$ ]]; then
+	# a series (6.12, 6.12-rt) means the newest ABI of its headers meta-package
+	if [[ $k =~ ^[0-9]+\.[0-9]+(-rt|-cloud)?$ ]]; then
 		kabi=$(newest_abi "$k")
 		if [ -z "$kabi" ]; then
 			mapfile -t need < <(missing "linux-headers-$k-amd64")
