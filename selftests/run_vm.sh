@@ -50,6 +50,10 @@ set -- $ORDER
 echo "1..$#"
 n=0
 fail=0
+# each suite's output, so that the end can repeat what failed: CI logs
+# keep only their tail
+OUT=$(mktemp -d /tmp/run_vm.XXXXXX) || exit 1
+trap 'rm -rf "$OUT"' EXIT
 for s in $ORDER; do
 	n=$((n + 1))
 	cmd=${SUITES[$s]}
@@ -58,7 +62,7 @@ for s in $ORDER; do
 	echo "# suite $s: $cmd"
 	start=$SECONDS
 	# shellcheck disable=SC2086
-	timeout -k 5 "$SUITE_TIMEOUT" $cmd 2>&1 | sed -u 's/^/# /'
+	timeout -k 5 "$SUITE_TIMEOUT" $cmd 2>&1 | tee "$OUT/$s" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	took=$((SECONDS - start))
 	case $rc in
@@ -69,4 +73,19 @@ for s in $ORDER; do
 	esac
 done
 echo "# suites: $((n - fail)) passed, $fail failed"
+# Repeat each failed check at the end with the comment lines around it
+# (lib.sh's t prints its output after "not ok", the kselftest harness
+# before it).
+for s in $ORDER; do
+	[ -f "$OUT/$s" ] || continue
+	awk -v s="$s" '
+		/^(# +)?not ok/ {
+			for (i = (nb > 8 ? nb - 8 : 0); i < nb; i++)
+				print "#   " buf[i % 8]
+			nb = 0; show = 1; print "# FAILED in " s ": " $0; next
+		}
+		/^(# +)?ok / { nb = 0; show = 0; next }
+		/^#/ { if (show) print "#   " $0; else buf[nb++ % 8] = $0; next }
+		{ show = 0 }' "$OUT/$s" | head -n 80
+done
 [ $fail -eq 0 ]
