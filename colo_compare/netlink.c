@@ -18,6 +18,7 @@
 #include "compat.h"
 #include "group.h"
 #include "netlink.h"
+#include "rewrite.h"
 
 static struct genl_family colo_genl_family;
 
@@ -93,7 +94,8 @@ static const u8 colo_msg_cmd[__COLO_MSG_MAX] = {
 	[COLO_MSG_VMSTATE_LOADED]	= COLO_CMD_VMSTATE_LOADED,
 };
 
-static int colo_put_stats(struct sk_buff *msg, struct colo_group *g)
+static int colo_put_counters(struct sk_buff *msg, struct colo_group *g,
+			     const struct colo_rewrite_stats *rw)
 {
 	const struct {
 		int type;
@@ -121,6 +123,13 @@ static int colo_put_stats(struct sk_buff *msg, struct colo_group *g)
 		{ COLO_A_STATS_CHECKPOINTS_DONE,
 		  atomic64_read(&g->stats.checkpoints_done) },
 		{ COLO_A_STATS_FAILOVERS, atomic64_read(&g->stats.failovers) },
+		{ COLO_A_STATS_RW_FLOWS, rw->flows },
+		{ COLO_A_STATS_RW_LEARNED, rw->learned },
+		{ COLO_A_STATS_RW_REWRITTEN, rw->rewritten },
+		{ COLO_A_STATS_RW_UNKNOWN, rw->unknown },
+		{ COLO_A_STATS_RW_UNTRACKED, rw->untracked },
+		{ COLO_A_STATS_RW_ERRORS, rw->errors },
+		{ COLO_A_STATS_RW_RESETS, rw->resets },
 	};
 	struct nlattr *nest;
 	int i;
@@ -137,6 +146,14 @@ static int colo_put_stats(struct sk_buff *msg, struct colo_group *g)
 	}
 	nla_nest_end(msg, nest);
 	return 0;
+}
+
+static int colo_put_stats(struct sk_buff *msg, struct colo_group *g)
+{
+	struct colo_rewrite_stats rw;
+
+	colo_rewrite_get_stats(g, &rw);
+	return colo_put_counters(msg, g, &rw);
 }
 
 /* State, and where a transaction stands: replies and events. */

@@ -104,11 +104,19 @@ static const enum mnl_attr_data_type stats_policy[COLO_A_STATS_MAX + 1] = {
 	[COLO_A_STATS_SECONDARY_DROPPED] = MNL_TYPE_U64,
 	[COLO_A_STATS_CHECKPOINTS_DONE]	 = MNL_TYPE_U64,
 	[COLO_A_STATS_FAILOVERS]	 = MNL_TYPE_U64,
+	[COLO_A_STATS_RW_FLOWS]		 = MNL_TYPE_U64,
+	[COLO_A_STATS_RW_LEARNED]	 = MNL_TYPE_U64,
+	[COLO_A_STATS_RW_REWRITTEN]	 = MNL_TYPE_U64,
+	[COLO_A_STATS_RW_UNKNOWN]	 = MNL_TYPE_U64,
+	[COLO_A_STATS_RW_UNTRACKED]	 = MNL_TYPE_U64,
+	[COLO_A_STATS_RW_ERRORS]	 = MNL_TYPE_U64,
+	[COLO_A_STATS_RW_RESETS]	 = MNL_TYPE_U64,
 };
 
 /*
  * How each counter is shown: text line (0: primary packets, 1: the
- * comparison), text keyword and JSON key, in this order.
+ * comparison, 2: the TCP rewriter, after "rewrite" and only when one of
+ * its counters is not 0), text keyword and JSON key, in this order.
  */
 static const struct {
 	int type;
@@ -133,9 +141,17 @@ static const struct {
 	{ COLO_A_STATS_CHECKPOINTS_DONE,  1, "checkpoints_done",
 	  "checkpoints_done" },
 	{ COLO_A_STATS_FAILOVERS,	  1, "failovers", "failovers" },
+	{ COLO_A_STATS_RW_FLOWS,	  2, "flows",	"rewrite_flows" },
+	{ COLO_A_STATS_RW_LEARNED,	  2, "learned",	"rewrite_learned" },
+	{ COLO_A_STATS_RW_REWRITTEN,	  2, "rewritten", "rewrite_rewritten" },
+	{ COLO_A_STATS_RW_UNKNOWN,	  2, "unknown",	"rewrite_unknown" },
+	{ COLO_A_STATS_RW_UNTRACKED,	  2, "untracked", "rewrite_untracked" },
+	{ COLO_A_STATS_RW_ERRORS,	  2, "errors",	"rewrite_errors" },
+	{ COLO_A_STATS_RW_RESETS,	  2, "resets",	"rewrite_resets" },
 };
 
-#define STATS_LINES 2
+#define STATS_LINES 3
+#define STATS_LINE_REWRITE 2
 
 /* A group as the kernel described it; has_* say what it sent. */
 struct group_info {
@@ -305,6 +321,19 @@ static const char *param_text(const struct group_param *p, uint32_t v,
 	}
 }
 
+/* Whether any counter of @line is there and not 0. */
+static bool stats_line_used(const struct group_info *g, int line)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(stats_fmt); i++)
+		if (stats_fmt[i].line == line &&
+		    g->has_stat[stats_fmt[i].type] &&
+		    g->stat[stats_fmt[i].type])
+			return true;
+	return false;
+}
+
 static void print_group_text(const struct group_info *g, bool stats)
 {
 	char buf[32];
@@ -332,11 +361,16 @@ static void print_group_text(const struct group_info *g, bool stats)
 	for (line = 0; line < STATS_LINES; line++) {
 		bool first = true;
 
+		/* only the secondary host's groups rewrite: no noise elsewhere */
+		if (line == STATS_LINE_REWRITE && !stats_line_used(g, line))
+			continue;
 		for (i = 0; i < ARRAY_SIZE(stats_fmt); i++) {
 			if (stats_fmt[i].line != line ||
 			    !g->has_stat[stats_fmt[i].type])
 				continue;
-			printf("%s%s %" PRIu64, first ? "    " : " ",
+			printf("%s%s %" PRIu64,
+			       !first ? " " :
+			       line == STATS_LINE_REWRITE ? "    rewrite " : "    ",
 			       stats_fmt[i].text, g->stat[stats_fmt[i].type]);
 			first = false;
 		}

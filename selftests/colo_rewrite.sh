@@ -172,6 +172,18 @@ count() { grep -c "$1" "$2" 2>/dev/null; }
 # lines_eq PATTERN FILE N: FILE has exactly N lines matching PATTERN
 lines_eq() { [ "$(count "$1" "$2")" -eq "$3" ]; }
 
+# rw_stat GROUP KEY: a rewriter counter of the secondary host's group
+rw_stat() {
+	json_get "$(n shost "$COLOCTL" -s -j group show "$1")" "j[0]['stats']['rewrite_$2']"
+}
+# rw_expect GROUP KEY OP N: that counter compared with N (test(1) OP)
+rw_expect() {
+	local v
+	v=$(rw_stat "$1" "$2") || return 1
+	echo "rewrite_$2 = $v"
+	test "$v" "$3" "$4"
+}
+
 # ss_count NS STATE PORT: sockets of the server on PORT in that state
 ss_count() {
 	n "$1" ss -Htan state "$2" "( sport = :$3 )" | wc -l
@@ -245,8 +257,12 @@ acts=$(tc -n shost -j filter show dev s-tap egress)
 t "tc -j shows the rewrite role through the plugin" json_get "$acts" \
 	"[a for f in j if 'options' in f for a in f['options']['actions'] if a['kind'] == 'colo' and a['role'] == 'rewrite'] or sys.exit(1)"
 
+rw0=$(rw_stat "$GROUP" learned)
 start_servers 7001
 exchange ipv4 $VM_IP 7001 8
+t "ipv4: coloctl -s counts 8 connections learned" rw_expect "$GROUP" learned -eq $((rw0 + 8))
+rw_shifting() { rw_expect "$GROUP" rewritten -gt 0 && rw_expect "$GROUP" errors -eq 0; }
+t "ipv4: and packets rewritten, none dropped for an error" rw_shifting
 
 start_servers 7002
 exchange ipv6 $VM_IP6 7002 8
@@ -517,6 +533,7 @@ checkpoint() {
 	n shost "$COLOCTL" checkpoint "$GROUP" "done"
 }
 t "the secondary group completes a checkpoint" checkpoint
+t "coloctl -s counts one rewriter reset" rw_expect "$GROUP" resets -eq 1
 touch "$TMP/go"
 t "after it the client still gets the PVM's answer" \
 	wait_for 20 grep -q "^reply pvm:after" "$TMP/session.log"
@@ -544,6 +561,7 @@ t "full: the SVM serves the 2 tracked connections" \
 sleep 1
 t "full: the third was not translated and never accepted" \
 	lines_eq '^accepted' "$TMP/svm.7006.log" 2
+t "full: coloctl -s counts it untracked" rw_expect $full_group untracked -ge 1
 
 t_expect_fail "the secondary group cannot be deleted while rewrite uses it" \
 	ip netns exec shost "$COLOCTL" group del $full_group

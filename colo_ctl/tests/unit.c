@@ -349,6 +349,17 @@ static struct nlattr *find_attr(struct nlmsghdr *nlh, uint16_t type)
 	return found;
 }
 
+/* Counter @type in the stats nest of @nlh. */
+static struct nlattr *find_stat(struct nlmsghdr *nlh, int type)
+{
+	struct nlattr *attr, *found = NULL;
+
+	mnl_attr_for_each_nested(attr, find_attr(nlh, COLO_A_GROUP_STATS))
+		if (mnl_attr_get_type(attr) == type)
+			found = attr;
+	return found;
+}
+
 struct print_arg {
 	struct group_list *list;
 	struct coloctl_opts opts;
@@ -517,6 +528,7 @@ static void test_group_full(void)
 	struct group_info g;
 	struct nlattr *attr;
 	union msgbuf m;
+	int i;
 
 	nlh = group_msg_full(&m);
 	CHECK(parse_group(nlh, &g) == 0);
@@ -535,7 +547,9 @@ static void test_group_full(void)
 		  "    primary 200 secondary 300 released 400 dropped 500 held 600 held_bytes 700\n"
 		  "    compared 800 miscompares 900 checkpoints 1000 timeouts 1100 flows 1200 "
 		  "secondary_held 1300 secondary_dropped 1400 checkpoints_done 1500 "
-		  "failovers 1600\n");
+		  "failovers 1600\n"
+		  "    rewrite flows 1700 learned 1800 rewritten 1900 unknown 2000 "
+		  "untracked 2100 errors 2200 resets 2300\n");
 	pa.opts.json = true;
 	CHECK_STR(capture(print_to, &pa),
 		  "[{\"group\":1,\"state\":\"comparing\",\"timeout_ms\":3000,"
@@ -546,7 +560,10 @@ static void test_group_full(void)
 		  "\"miscompares\":900,\"checkpoints\":1000,\"timeouts\":1100,"
 		  "\"flows\":1200,\"secondary_held\":1300,"
 		  "\"secondary_dropped\":1400,\"checkpoints_done\":1500,"
-		  "\"failovers\":1600}}]\n");
+		  "\"failovers\":1600,\"rewrite_flows\":1700,"
+		  "\"rewrite_learned\":1800,\"rewrite_rewritten\":1900,"
+		  "\"rewrite_unknown\":2000,\"rewrite_untracked\":2100,"
+		  "\"rewrite_errors\":2200,\"rewrite_resets\":2300}}]\n");
 
 	/* odd limits print exactly; only the new counters: one line */
 	nlh = group_msg_full(&m);
@@ -555,8 +572,8 @@ static void test_group_full(void)
 	attr = find_attr(nlh, COLO_A_GROUP_GROUP_LIMIT);
 	*(uint32_t *)mnl_attr_get_payload(attr) = UINT32_MAX;
 	attr = find_attr(nlh, COLO_A_GROUP_STATS);
-	/* the last 9 counters first: only the newer ones are left */
-	attr->nla_len = (uint16_t)(sizeof(*attr) + 12 * 9);
+	/* the last 16 counters first: only the newer ones are left */
+	attr->nla_len = (uint16_t)(sizeof(*attr) + 12 * 16);
 	nlh->nlmsg_len = (uint32_t)((char *)attr - (char *)nlh) + attr->nla_len;
 	list.n = 0;
 	CHECK(group_cb(nlh, &list) == 0);
@@ -566,7 +583,23 @@ static void test_group_full(void)
 		  "group-limit 4294967295b max-flows 65536 actions 2\n"
 		  "    compared 800 miscompares 900 checkpoints 1000 timeouts 1100 "
 		  "flows 1200 secondary_held 1300 secondary_dropped 1400 "
-		  "checkpoints_done 1500 failovers 1600\n");
+		  "checkpoints_done 1500 failovers 1600\n"
+		  "    rewrite flows 1700 learned 1800 rewritten 1900 unknown 2000 "
+		  "untracked 2100 errors 2200 resets 2300\n");
+
+	/* a group no rewrite action uses: no rewrite line, zeros in JSON */
+	nlh = group_msg_full(&m);
+	for (i = COLO_A_STATS_RW_FLOWS; i <= COLO_A_STATS_RW_RESETS; i++) {
+		attr = find_stat(nlh, i);
+		memset(mnl_attr_get_payload(attr), 0, sizeof(uint64_t));
+	}
+	list.n = 0;
+	CHECK(group_cb(nlh, &list) == 0);
+	CHECK(strstr(capture(print_to, &pa), "rewrite") == NULL);
+	pa.opts.json = true;
+	CHECK(strstr(capture(print_to, &pa),
+		     "\"rewrite_flows\":0,\"rewrite_learned\":0,") != NULL);
+	pa.opts.json = false;
 	free(list.v);
 
 	/* new attributes with wrong types */

@@ -129,6 +129,27 @@ enum {
 					 * VMSTATE_LOADED
 					 */
 	COLO_A_STATS_FAILOVERS,		/* u64 */
+	/*
+	 * The TCP rewriter of the secondary host ("action colo ... rewrite"):
+	 * all 0 on a group no rewrite action uses.
+	 */
+	COLO_A_STATS_RW_FLOWS,		/* u64, connections tracked now */
+	COLO_A_STATS_RW_LEARNED,	/* u64, connections whose offset was
+					 * learned at the handshake
+					 */
+	COLO_A_STATS_RW_REWRITTEN,	/* u64, packets shifted */
+	COLO_A_STATS_RW_UNKNOWN,	/* u64, packets passed unchanged: the
+					 * offset was not known (yet)
+					 */
+	COLO_A_STATS_RW_UNTRACKED,	/* u64, connections not tracked: table
+					 * full (MAX_FLOWS) or no memory
+					 */
+	COLO_A_STATS_RW_ERRORS,		/* u64, packets dropped: headers could
+					 * not be made writable
+					 */
+	COLO_A_STATS_RW_RESETS,		/* u64, offsets reset by a completed
+					 * checkpoint
+					 */
 	__COLO_A_STATS_MAX
 };
 
