@@ -118,15 +118,21 @@ static void colo_classify(struct colo_group *g, struct sk_buff *skb)
 
 	f = colo_flow_lookup_create(g, &pkt.key, pkt.m.cls, &full);
 	if (!f) {
+		/*
+		 * The overflow queue is in no table, its key is free: it
+		 * names the flow that did not fit in the request event.
+		 */
 		f = &g->overflow;
-		colo_proto_request(g, COLO_REASON_FLOW_LIMIT, NULL);
+		f->key = pkt.key;
 	}
-	if (f->bytes + skb->truesize > 2 * limit) {
+	if (f->bytes + skb->truesize > 2 * limit)
 		colo_drop_counted(g, skb);
-		return;
-	}
-	colo_flow_enqueue(g, f, skb);
-	if (f->bytes > limit)
+	else
+		colo_flow_enqueue(g, f, skb);
+	/* after the enqueue: the event shows the packet queued */
+	if (f == &g->overflow)
+		colo_proto_request(g, COLO_REASON_FLOW_LIMIT, f);
+	else if (f->bytes > limit)
 		colo_proto_request(g, COLO_REASON_MEMORY, f);
 }
 
