@@ -329,8 +329,15 @@ enum colo_verdict colo_group_take(struct colo_group *g, struct sk_buff *skb,
 	__skb_queue_tail(&g->intake, skb);
 	atomic_long_add(skb->truesize, &g->held_bytes);
 	atomic_inc(secondary ? &g->held_secondaries : &g->held_primaries);
-	/* Under the lock: a dead group's worker is never kicked. */
-	colo_worker_kick(g);
+	/*
+	 * Under the lock: a dead group's worker is never kicked.  Once per
+	 * batch: a wakeup costs more than the rest of this function, and
+	 * the worker spun on this lock while it was held for one.
+	 */
+	if (!g->kicked) {
+		g->kicked = true;
+		colo_worker_kick(g);
+	}
 	spin_unlock(&g->intake.lock);
 	return COLO_QUEUED;
 }

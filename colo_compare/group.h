@@ -78,10 +78,13 @@ struct colo_group {
 	/*
 	 * Packets taken by the actions, waiting for the worker.  intake.lock
 	 * also protects @dead: once it is set nothing new is queued, so the
-	 * worker's final drain sees every packet.
+	 * worker's final drain sees every packet; and @kicked: the worker
+	 * was woken since it last emptied the intake, so the data path
+	 * wakes it once per batch instead of once per packet.
 	 */
 	struct sk_buff_head intake;
 	bool dead;
+	bool kicked;
 
 	/* Everything held (intake and flows): truesize, and primaries. */
 	atomic_long_t held_bytes;

@@ -30,7 +30,7 @@ static void colo_unhold(struct colo_group *g, struct sk_buff *skb)
 					     &g->held_primaries);
 }
 
-/* Send a held primary on, exactly once. */
+/* Send a held primary on, exactly once.  Process context: may sleep. */
 void colo_release(struct colo_group *g, struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
@@ -45,6 +45,14 @@ void colo_release(struct colo_group *g, struct sk_buff *skb)
 	local_bh_enable();
 	dev_put(dev);
 	atomic64_inc(&g->stats.released);
+	/*
+	 * A flush releases thousands of packets in a row.  On a kernel
+	 * without full preemption a woken ksoftirqd would not run before
+	 * the loop ends, and the backlog the releases fill (the client's
+	 * veth, netdev_max_backlog) would overflow: packets released but
+	 * lost.  Let it run.
+	 */
+	cond_resched();
 }
 
 /* Free a held packet: secondaries are consumed, primaries dropped. */
@@ -63,12 +71,16 @@ void colo_discard(struct colo_group *g, struct sk_buff *skb)
 	dev_put(dev);
 }
 
-/* Move everything the actions queued so far onto @batch. */
+/*
+ * Move everything the actions queued so far onto @batch; the next packet
+ * queued wakes the worker again.
+ */
 static void colo_intake_take(struct colo_group *g, struct sk_buff_head *batch)
 {
 	__skb_queue_head_init(batch);
 	spin_lock_bh(&g->intake.lock);
 	skb_queue_splice_init(&g->intake, batch);
+	g->kicked = false;
 	spin_unlock_bh(&g->intake.lock);
 }
 
