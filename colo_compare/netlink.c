@@ -204,8 +204,15 @@ static int colo_group_fill(struct sk_buff *msg, struct colo_group *g,
 	return 0;
 }
 
+/*
+ * An IP flow with addresses and ports: not the whole-frame key of frames
+ * whose headers could not be trusted (parse.c zeroes all but the VLAN ids
+ * and ethertype of that one), which has none to show.
+ */
 static bool colo_key_is_ip(const struct colo_flow_key *k, int *alen)
 {
+	if (!k->proto && !memchr_inv(k->addr, 0, sizeof(k->addr)))
+		return false;
 	if (k->ethertype == ETH_P_IP)
 		*alen = 4;
 	else if (k->ethertype == ETH_P_IPV6)

@@ -270,6 +270,16 @@ check "malformed: $NBROKEN broken frames from the PVM and the SVM, the same" \
 identical_checks "malformed"
 check "malformed: the client received the PVM's frames unchanged, in order" \
 	client_captured $NBROKEN
+# the broken IPv4 frames share one whole-frame flow: shown as such, with
+# no made-up addresses
+frame_flow_shown() {
+	local out
+	out=$("$COLOCTL" -n phost flow show group "$GROUP") || return 1
+	echo "$out"
+	grep -q '^ether 0x0800' <<<"$out" && ! grep -q '0\.0\.0\.0' <<<"$out"
+}
+check "malformed: flow show lists an \"ether 0x0800\" whole-frame flow, no 0.0.0.0" \
+	frame_flow_shown
 
 counters_base
 check "padding: a UDP frame whose padding differs" frames_both 49 50 padded
