@@ -11,6 +11,7 @@
 #                         and instructions per pair (callgrind): bench/results.json
 #   make fuzz             libFuzzer on parse.c/compare.c (tools/fuzz, FUZZ_TIME=s)
 #   make check-debug      VM smoke suites under a KASAN/lockdep/kmemleak kernel (opt-in)
+#   make check-debug-prove  the same kernel catches one fault of each kind
 #   make demo             boot the test VM and show the COLO topology working
 #   make replay TRACE=file.json|DIR [OUT=DIR2] [REPLAY_ARGS=--auto-checkpoint]
 #                         replay traces through a group in the test VM (tools/colo-replay)
@@ -50,7 +51,7 @@ DEPMOD ?= depmod
 INSTALL_MOD_DIR ?= extra
 export PREFIX SBINDIR MANDIR DESTDIR
 
-.PHONY: bench all module moddir coloctl plugin deps check check-build check-debug fuzz demo replay install \
+.PHONY: bench all module moddir coloctl plugin deps check check-build check-debug check-debug-prove fuzz demo replay install \
 	uninstall dkms-install clean clean-module
 
 all: module coloctl plugin
@@ -115,6 +116,10 @@ fuzz:
 # opt-in: VM smoke suites under a KASAN/lockdep/kmemleak kernel (built once, ~35 min)
 check-debug:
 	bash tools/debug-kernel/check.sh
+
+# that check-debug sees each kind of report (a module with one fault of each)
+check-debug-prove:
+	bash tools/debug-kernel/check.sh --prove
 
 demo: deps
 	bash tools/demo.sh $(KVER)

@@ -6,6 +6,7 @@
 # and the guest runs several times slower than Debian's kernel.
 #
 #   tools/debug-kernel/check.sh [SUITE...]
+#   tools/debug-kernel/check.sh --prove    # that each kind of report is seen
 # env: COLO_DEBUG_SUITES (default below), COLO_DEBUG_SUITE_TIMEOUT (s per
 #      suite, 3600), COLO_DEBUG_TIMEOUT (s for the whole VM, 10800),
 #      COLO_DEBUG_MEM (guest memory, 1G), COLO_DEBUG_KERNEL_CACHE (build.sh),
@@ -21,6 +22,14 @@ cd "$TOP" || exit 1
 DK=tools/debug-kernel
 T0=$SECONDS
 say() { echo "check-debug: $*" >&2; }
+
+# --prove: load tools/debug-kernel/fault (one fault of each kind) before a
+# short suite; passes only if the run fails with every kind of report.
+PROVE=
+if [ "${1:-}" = --prove ]; then
+	PROVE=1
+	set -- passthrough
+fi
 
 # The smoke subset: the data path under flood (compare incl. checkpoints,
 # limits), the rewriter, the genl family and the COLO protocol (proto,
@@ -54,6 +63,15 @@ make -s -C "$TREE" M="$MOD" modules || { say "building the module against $TREE 
 vm=$(modinfo -F vermagic "$MOD/colo_compare.ko")
 [ "${vm%% *}" = "$KREL" ] || { say "module vermagic '$vm' is not $KREL"; exit 1; }
 
+if [ -n "$PROVE" ]; then
+	FAULT=$TOP/build/debug-fault
+	mkdir -p "$FAULT"
+	cp -p $DK/fault/fault.c $DK/fault/Kbuild "$FAULT/" &&
+		make -s -C "$TREE" M="$FAULT" modules ||
+		{ say "building the fault module failed"; exit 1; }
+	COLO_DEBUG_EXTRA_KO=$FAULT/colo_fault.ko
+fi
+
 # userspace the suites use, as make check builds it
 if ! { LSRC=$(bash tools/linux-source.sh) &&
 	make -s -C colo_ctl SANITIZE=1 && make -s -C tools/tc &&
@@ -78,15 +96,29 @@ COLO_VM_APPEND="kasan_multi_shot ${COLO_VM_APPEND:-}" \
 rc=$?
 
 # a count per kind of report, for the summary (the verdict is run's)
+declare -A SEEN
 if [ -s "$DMESG" ]; then
 	for k in 'KASAN:BUG: KASAN' 'UBSAN:UBSAN:' 'lockdep:possible circular locking|possible recursive locking|inconsistent lock state|WARNING: possible|suspicious RCU usage' \
 		'atomic:scheduling while atomic|sleeping function called from invalid context' \
 		'kmemleak:unreferenced object' 'refcount:refcount_t:|ref_tracker:' \
 		'WARNING:WARNING:' 'BUG:BUG:'; do
 		n=$(grep -a -c -E "${k#*:}" "$DMESG")
+		SEEN[${k%%:*}]=$n
 		[ "$n" = 0 ] || say "  $n x ${k%%:*}"
 	done
 fi
 say "VM $((SECONDS - vt0))s, total $((SECONDS - T0))s; dmesg + kmemleak: $DMESG"
+if [ -n "$PROVE" ]; then
+	missed=
+	for k in KASAN UBSAN lockdep atomic kmemleak refcount; do
+		[ "${SEEN[$k]:-0}" -gt 0 ] || missed+=" $k"
+	done
+	if [ $rc -ne 0 ] && [ -z "$missed" ]; then
+		say "PROVED: the run failed (exit $rc) and every kind was reported"
+		exit 0
+	fi
+	say "NOT PROVED: exit $rc, not reported:${missed:- (all were)}"
+	exit 1
+fi
 if [ $rc -eq 0 ]; then say "PASSED"; else say "FAILED (exit $rc)"; fi
 exit $rc
