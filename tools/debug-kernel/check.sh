@@ -84,6 +84,11 @@ say "suites:$list"
 DMESG=$TOP/build/debug-dmesg.txt
 rm -f "$DMESG"
 vt0=$SECONDS
+# the stress suite's knobs, when given
+envs=()
+for v in STRESS_SECONDS STRESS_ROUNDS STRESS_RMMOD_SECONDS STRESS_SEED; do
+	[ -n "${!v:-}" ] && envs+=(--env "$v")
+done
 # shellcheck disable=SC2086 # $list: one word per suite
 COLO_VM_APPEND="kasan_multi_shot ${COLO_VM_APPEND:-}" \
 	bash tools/vm/run --kernel "$BZ" --timeout "${COLO_DEBUG_TIMEOUT:-10800}" \
@@ -91,7 +96,7 @@ COLO_VM_APPEND="kasan_multi_shot ${COLO_VM_APPEND:-}" \
 	--env COLO_KO="$MOD/colo_compare.ko" --env COLO_DEBUG_EXTRA_KO="${COLO_DEBUG_EXTRA_KO:-}" \
 	--env SUITE_TIMEOUT="${COLO_DEBUG_SUITE_TIMEOUT:-3600}" \
 	--env COLO_WAIT_SCALE="${COLO_WAIT_SCALE:-4}" \
-	--env HOSTILE_N="${HOSTILE_N:-200}" \
+	--env HOSTILE_N="${HOSTILE_N:-200}" "${envs[@]}" \
 	-- bash $DK/guest.sh $list
 rc=$?
 
