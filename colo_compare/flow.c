@@ -62,6 +62,7 @@ int colo_flows_init(struct colo_group *g)
 	if (err)
 		return err;
 	INIT_LIST_HEAD(&g->lru);
+	INIT_LIST_HEAD(&g->closed_lru);
 	INIT_LIST_HEAD(&g->pending);
 	colo_flow_init(&g->overflow);
 	g->overflow.cls = COLO_CLS_FRAME;
@@ -161,7 +162,7 @@ void colo_flow_enqueue(struct colo_group *g, struct colo_flow *f,
 	f->bytes += skb->truesize;
 	f->last_active = jiffies;
 	if (f != &g->overflow) {
-		list_move_tail(&f->lru, &g->lru);
+		list_move_tail(&f->lru, f->closed ? &g->closed_lru : &g->lru);
 		if (!f->is_pending) {
 			f->is_pending = true;
 			list_add_tail(&f->pending, &g->pending);
@@ -181,26 +182,29 @@ struct sk_buff *colo_flow_dequeue(struct colo_group *g, struct colo_flow *f,
 	return skb;
 }
 
+/* Drop the empty flows of @lru idle for @idle_ms or more (@all: all). */
+static void colo_flow_evict_list(struct colo_group *g, struct list_head *lru,
+				 unsigned int idle_ms, bool all)
+{
+	unsigned long now = jiffies, min_idle = msecs_to_jiffies(idle_ms);
+	struct colo_flow *f, *tmp;
+
+	list_for_each_entry_safe(f, tmp, lru, lru) {
+		if (!all && now - f->last_active < min_idle)
+			break;	/* the rest were active more recently */
+		if (skb_queue_empty(&f->primary) &&
+		    skb_queue_empty(&f->secondary))
+			colo_flow_free(g, f);
+	}
+}
+
 /*
- * Drop flows that hold nothing and are idle (closed ones sooner), least
- * recently active first; @all: every empty flow.
+ * Drop flows that hold nothing and are idle, closed ones sooner; @all:
+ * every empty flow.  Each walk ends at the first flow that is too young,
+ * so a periodic call costs what it evicts, not the size of the table.
  */
 void colo_flow_evict_idle(struct colo_group *g, bool all)
 {
-	unsigned long now = jiffies;
-	struct colo_flow *f, *tmp;
-
-	list_for_each_entry_safe(f, tmp, &g->lru, lru) {
-		unsigned long idle = now - f->last_active;
-		bool empty = skb_queue_empty(&f->primary) &&
-			     skb_queue_empty(&f->secondary);
-
-		if (!all && idle < msecs_to_jiffies(COLO_FLOW_CLOSED_MS))
-			break;	/* the rest were active more recently */
-		if (!empty)
-			continue;
-		if (all || idle >= msecs_to_jiffies(COLO_FLOW_IDLE_MS) ||
-		    f->closed)
-			colo_flow_free(g, f);
-	}
+	colo_flow_evict_list(g, &g->closed_lru, COLO_FLOW_CLOSED_MS, all);
+	colo_flow_evict_list(g, &g->lru, COLO_FLOW_IDLE_MS, all);
 }

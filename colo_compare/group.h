@@ -98,7 +98,11 @@ struct colo_group {
 	 */
 	struct mutex mutex;
 	struct rhashtable flows;	/* key -> struct colo_flow */
-	struct list_head lru;		/* all flows, least recently active first */
+	struct list_head lru;		/* open flows, least recently active first */
+	struct list_head closed_lru;	/* flows that saw FIN or RST, the same:
+					 * evicted sooner, so each list's walk
+					 * stops at its first young flow
+					 */
 	struct list_head pending;	/* flows with packets to compare */
 	struct colo_flow overflow;	/* packets no flow could take: held
 					 * until the next checkpoint

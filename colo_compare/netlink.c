@@ -494,19 +494,39 @@ static int colo_nl_group_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ?: skb->len;
 }
 
+/* One flow as one message of a FLOW_GET dump. */
+static int colo_nl_flow_one(struct sk_buff *skb, struct netlink_callback *cb,
+			    struct colo_group *g, const struct colo_flow *f)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &colo_genl_family, NLM_F_MULTI, COLO_CMD_FLOW_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, COLO_A_GROUP_ID, g->id) ||
+	    colo_put_flow(skb, f)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
 /*
- * Flows of one group, least recently active first.  cb->args[0]: flows
- * already dumped (the list may change between calls: a dump is a
- * snapshot per message, not of the whole table).
+ * Flows of one group, open ones then closed ones, least recently active
+ * first.  cb->args[0]: flows already dumped (the lists may change between
+ * calls: a dump is a snapshot per message, not of the whole table).
  */
 static int colo_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **attrs = colo_dumpit_attrs(cb);
 	struct netlink_ext_ack *extack = cb->extack;
+	struct list_head *lists[2];
 	struct colo_flow *f;
 	struct colo_group *g;
+	unsigned int l;
 	long i = 0;
-	void *hdr;
 	int err = 0;
 
 	if (NL_REQ_ATTR_CHECK(extack, NULL, attrs, COLO_A_GROUP_ID)) {
@@ -522,25 +542,18 @@ static int colo_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (!g)
 		return -ENOENT;
 
+	lists[0] = &g->lru;
+	lists[1] = &g->closed_lru;
 	mutex_lock(&g->mutex);
-	list_for_each_entry(f, &g->lru, lru) {
-		if (i++ < cb->args[0])
-			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &colo_genl_family,
-				  NLM_F_MULTI, COLO_CMD_FLOW_GET);
-		if (!hdr) {
-			err = -EMSGSIZE;
-			break;
+	for (l = 0; l < ARRAY_SIZE(lists) && !err; l++) {
+		list_for_each_entry(f, lists[l], lru) {
+			if (i++ < cb->args[0])
+				continue;
+			err = colo_nl_flow_one(skb, cb, g, f);
+			if (err)
+				break;
+			cb->args[0]++;
 		}
-		if (nla_put_u32(skb, COLO_A_GROUP_ID, g->id) ||
-		    colo_put_flow(skb, f)) {
-			genlmsg_cancel(skb, hdr);
-			err = -EMSGSIZE;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		cb->args[0]++;
 	}
 	mutex_unlock(&g->mutex);
 	colo_group_put(g);
