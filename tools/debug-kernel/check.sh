@@ -11,7 +11,9 @@
 #      suite, 3600), COLO_DEBUG_TIMEOUT (s for the whole VM, 10800),
 #      COLO_DEBUG_MEM (guest memory, 1G), COLO_DEBUG_KERNEL_CACHE (build.sh),
 #      COLO_DEBUG_EXTRA_KO (a module the guest loads before the suites),
-#      COLO_WAIT_SCALE (factor on the suites' wait limits, 4)
+#      COLO_WAIT_SCALE (factor on the suites' wait limits, 4),
+#      COLO_SLAB_SLACK_KB, STRESS_SLAB_SLACK_KB (slab growth bounds; default
+#      2 MB + KASAN's quarantine, 1/32 of the guest memory)
 # Fails on a failing suite and on any kernel report (tools/vm/run's verdict:
 # KASAN, UBSAN, lockdep, sleeping in atomic, BUG/WARNING, refcount and
 # ref_tracker, kmemleak suspects).  The guest dmesg + kmemleak report is
@@ -84,6 +86,11 @@ say "suites:$list"
 DMESG=$TOP/build/debug-dmesg.txt
 rm -f "$DMESG"
 vt0=$SECONDS
+# Slab growth bounds of the limits and stress suites: KASAN's quarantine
+# holds freed objects, up to 1/32 of the guest's memory, on top
+mem=${COLO_DEBUG_MEM:-1G}
+case $mem in *G) mem_kb=$((${mem%G} << 20)) ;; *M) mem_kb=$((${mem%M} << 10)) ;; *) mem_kb=$((1 << 20)) ;; esac
+kasan_slack=$((2048 + mem_kb / 32))
 # the stress suite's knobs, when given
 envs=()
 for v in STRESS_SECONDS STRESS_ROUNDS STRESS_RMMOD_SECONDS STRESS_SEED; do
@@ -97,6 +104,8 @@ COLO_VM_APPEND="kasan_multi_shot ${COLO_VM_APPEND:-}" \
 	--env SUITE_TIMEOUT="${COLO_DEBUG_SUITE_TIMEOUT:-3600}" \
 	--env COLO_WAIT_SCALE="${COLO_WAIT_SCALE:-4}" \
 	--env HOSTILE_N="${HOSTILE_N:-200}" "${envs[@]}" \
+	--env COLO_SLAB_SLACK_KB="${COLO_SLAB_SLACK_KB:-$kasan_slack}" \
+	--env STRESS_SLAB_SLACK_KB="${STRESS_SLAB_SLACK_KB:-$((kasan_slack + 2048))}" \
 	-- bash $DK/guest.sh $list
 rc=$?
 
