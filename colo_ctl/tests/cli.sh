@@ -30,13 +30,21 @@ fi
 ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0
 export ASAN_OPTIONS
 
+# coloctl keeps an ignored SIGINT ignored, as a background job of a script
+# must; the checks that stop it with SIGINT need the default action, also
+# when whoever runs this ignores SIGINT (a script's background job).
+DEFSIG=
+env --default-signal=INT true 2>/dev/null && DEFSIG=--default-signal=INT
+# No check may hang the run: one that does fails after CHECK_TIMEOUT s.
+CHECK_TIMEOUT=${CHECK_TIMEOUT:-120}
+
 # check NAME WANT_RC WANT_STDOUT WANT_STDERR -- ARGS...
 # WANT_STDOUT / WANT_STDERR: exact text, "*" for any, "~PATTERN" for grep -E.
 check() {
 	name=$1 want_rc=$2 want_out=$3 want_err=$4
 	shift 5
 	# shellcheck disable=SC2086 # word splitting wanted
-	env $CHECK_ENV $WRAP "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"
+	timeout -k 5 "$CHECK_TIMEOUT" env $DEFSIG $CHECK_ENV $WRAP "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	ok=1
 	[ "$rc" = "$want_rc" ] || ok=0
