@@ -29,6 +29,7 @@ declare -A SUITES=(
 	[rewrite]="selftests/colo_rewrite.sh"
 	[replay]="selftests/colo_replay.sh"
 	[genl]="selftests/genl/colo_genl_test"
+	[cli]="selftests/colo_cli.sh"
 	[proto]="selftests/genl/colo_proto_test"
 	[agent]="selftests/colo_agent.sh exec"
 	[agent-xen]="selftests/colo_agent.sh xen"
@@ -38,7 +39,7 @@ declare -A SUITES=(
 	[tdc]="selftests/tdc/run.sh"
 	[unload]="rmmod colo_compare"
 )
-ORDER="install passthrough compare tcp limits teardown rewrite genl proto agent agent-xen ynl hostile tdc stress replay unload"
+ORDER="install passthrough compare tcp limits teardown rewrite genl cli proto agent agent-xen ynl hostile tdc stress replay unload"
 [ $# -gt 0 ] && ORDER="$*"
 
 ensure_loaded() {

@@ -1972,6 +1972,67 @@ static struct nlmsghdr *mutate(const struct nlmsghdr *src)
 	return nlh;
 }
 
+/* What genl_perror() prints to stderr. */
+static const char *perror_text(struct genl_sock *gs, int err, const char *ctx)
+{
+	static char buf[512];
+	int saved;
+	size_t n;
+	FILE *t;
+
+	t = tmpfile();
+	if (!t)
+		abort();
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fileno(t), 2);
+	genl_perror(gs, err, "%s", ctx);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(t);
+	n = fread(buf, 1, sizeof(buf) - 1, t);
+	buf[n] = '\0';
+	fclose(t);
+	return buf;
+}
+
+/*
+ * The errors a real kernel does not produce on demand (malformed replies,
+ * dumps interrupted again and again, a dump that repeats itself), as the
+ * user reads them.
+ */
+static void test_error_texts(void)
+{
+	struct genl_sock gs = { .ext = { .attr = -1, .missing = -1 } };
+	struct group_list list = { 0 };
+	union msgbuf m;
+
+	CHECK_STR(perror_text(&gs, -EPERM, "group 2"),
+		  "coloctl: group 2: Operation not permitted (CAP_NET_ADMIN is required)\n");
+	CHECK_STR(perror_text(&gs, -EBADMSG, "cannot list groups"),
+		  "coloctl: cannot list groups: Bad message (malformed reply from the kernel)\n");
+	CHECK_STR(perror_text(&gs, -EINTR, "cannot list groups"),
+		  "coloctl: cannot list groups: Interrupted system call (the dump kept being interrupted by changes; try again)\n");
+	CHECK_STR(perror_text(&gs, -EMSGSIZE, "cannot list groups"),
+		  "coloctl: cannot list groups: Message too long\n");
+	CHECK_STR(perror_text(&gs, -ENOENT, "group 1"),
+		  "coloctl: group 1: No such file or directory\n");
+	/* the kernel's text replaces strerror() and the generic hint */
+	snprintf(gs.ext.msg, sizeof(gs.ext.msg), "group 5 does not exist");
+	CHECK_STR(perror_text(&gs, -ENOENT, "group 5"),
+		  "coloctl: group 5: group 5 does not exist\n");
+	CHECK_STR(perror_text(&gs, -EBADMSG, "group 5"),
+		  "coloctl: group 5: group 5 does not exist\n");
+	CHECK_STR(perror_text(&gs, -EPERM, "group 5"),
+		  "coloctl: group 5: group 5 does not exist (CAP_NET_ADMIN is required)\n");
+
+	/* a dump that sends the same group twice in a row would never end */
+	CHECK(group_cb(group_msg(&m, true), &list) == 0);
+	CHECK(group_cb(group_msg(&m, true), &list) == -EBADMSG && list.n == 1);
+	free(list.v);
+}
+
 static void test_fuzz(void)
 {
 	struct group_list list = { 0 };
@@ -2182,6 +2243,7 @@ int main(void)
 	test_xen();
 	test_agent();
 	test_errors();
+	test_error_texts();
 	test_fuzz();
 	test_kernel();
 	printf("%s: %d checks, %d failed\n", failures ? "FAIL" : "PASS",
