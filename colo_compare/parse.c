@@ -343,6 +343,81 @@ static u32 colo_arp_len(const u8 *frame, u32 len, u32 l3)
 	return colo_room(l3, alen, len) ? l3 + alen : len;
 }
 
+#ifndef COLO_PARSE_GENERAL_ONLY
+/* colo_set_key() for the IPv4 header at @ip, without its general cases. */
+static void colo_set_key4(struct colo_pkt *pkt, const u8 *ip,
+			  u16 sport, u16 dport)
+{
+	struct colo_flow_key *k = &pkt->key;
+	u32 sa = colo_get32(ip + 12), da = colo_get32(ip + 16);
+	bool swap = sa > da || (sa == da && sport > dport);
+
+	memcpy(k->addr[swap], ip + 12, 4);
+	memcpy(k->addr[!swap], ip + 16, 4);
+	k->port[swap] = sport;
+	k->port[!swap] = dport;
+	if (swap)
+		pkt->m.flags |= COLO_PKT_SWAPPED;
+	k->proto = pkt->m.l4proto;
+}
+
+/*
+ * The common case, checked first: an untagged IPv4 packet without options
+ * or fragmentation carrying TCP or UDP whose lengths are consistent.  Fills
+ * in exactly what the general path would (the fuzzers compare the two
+ * byte for byte: tools/fuzz builds the general path alone with
+ * COLO_PARSE_GENERAL_ONLY) and returns true; anything else returns false
+ * with @pkt untouched.  Saves about 90 instructions a frame.
+ */
+static bool colo_parse_fast(const u8 *frame, u32 len, struct colo_pkt *pkt)
+{
+	struct colo_pkt_meta *m = &pkt->m;
+	const u8 *ip = frame + ETH_HLEN, *h = ip + 20;
+	u32 tot, hlen, ulen;
+
+	if (len < ETH_HLEN + 20 || colo_get16(frame + 2 * ETH_ALEN) != ETH_P_IP ||
+	    ip[0] != 0x45 || colo_get16(ip + 6) & (COLO_IP_MF | COLO_IP_OFFSET))
+		return false;
+	tot = colo_get16(ip + 2);
+	if (tot < 20 || tot > len - ETH_HLEN)
+		return false;
+
+	if (ip[9] == IPPROTO_TCP) {
+		if (tot < 40)
+			return false;
+		hlen = (h[12] >> 4) * 4;
+		if (hlen < 20 || hlen > tot - 20)
+			return false;
+		m->cls = COLO_CLS_TCP;
+		m->seq = colo_get32(h + 4);
+		m->ack = colo_get32(h + 8);
+		m->tcp_flags = h[13];
+		m->pay_off = ETH_HLEN + 20 + hlen;
+		m->pay_len = tot - 20 - hlen;
+	} else if (ip[9] == IPPROTO_UDP) {
+		if (tot < 28)
+			return false;
+		ulen = colo_get16(h + 4);
+		if (ulen < 8 || ulen > tot - 20)
+			return false;
+		m->cls = COLO_CLS_UDP;
+		m->pay_off = ETH_HLEN + 28;
+		m->pay_len = ulen - 8;
+	} else {
+		return false;
+	}
+	m->ethertype = ETH_P_IP;
+	m->l3_off = ETH_HLEN;
+	m->l4proto = ip[9];
+	m->l4_off = ETH_HLEN + 20;
+	m->cmp_len = ETH_HLEN + tot;
+	colo_set_key4(pkt, ip, colo_get16(h), colo_get16(h + 2));
+	return true;
+}
+#else
+#define colo_parse_fast(frame, len, pkt) false
+#endif
+
 /**
  * colo_parse() - classify one Ethernet frame for comparison
  * @frame: first byte of the Ethernet header; @len bytes must be readable
@@ -375,6 +450,8 @@ int colo_parse(const u8 *frame, u32 len, bool vlan_present, u16 vlan_tci,
 	memset(pkt, 0, sizeof(*pkt));
 	if (vlan_present)
 		m->vlan[ntags++] = vlan_tci & COLO_VID_MASK;
+	if (colo_parse_fast(frame, len, pkt))
+		goto out;
 
 	if (len < ETH_HLEN) {
 		colo_set_frame(pkt, len, COLO_PKT_FALLBACK);

@@ -116,6 +116,10 @@ static void check_pkt(const struct colo_pkt *pkt, const u8 *f, u32 len,
 		FUZZ_ASSERT(!m->seq && !m->ack && !m->tcp_flags);
 }
 
+/* parse.c built without its fast path (Makefile: parse_general.o) */
+int colo_parse_general(const u8 *frame, u32 len, bool vlan_present,
+		       u16 vlan_tci, struct colo_pkt *pkt);
+
 static void parse_checked(const u8 *f, u32 len, bool vlan_present, u16 tci,
 			  struct colo_pkt *pkt)
 {
@@ -127,6 +131,11 @@ static void parse_checked(const u8 *f, u32 len, bool vlan_present, u16 tci,
 	/* deterministic, and every byte of the result written */
 	memset(&again, 0xa5, sizeof(again));
 	colo_parse(f, len, vlan_present, tci, &again);
+	FUZZ_ASSERT(!memcmp(pkt, &again, sizeof(again)));
+	/* the fast path decides exactly as the general one */
+	memset(&again, 0x5a, sizeof(again));
+	FUZZ_ASSERT(colo_parse_general(f, len, vlan_present, tci, &again) ==
+		    (len ? 0 : -EINVAL));
 	FUZZ_ASSERT(!memcmp(pkt, &again, sizeof(again)));
 }
 
